@@ -1,0 +1,134 @@
+package dev.sluice;
+
+import dev.sluice.codec.CloudEventCodec;
+import dev.sluice.codec.DecodeException;
+import dev.sluice.spi.InboundMessage;
+import dev.sluice.spi.OutboundMessage;
+import dev.sluice.spi.QueueDriver;
+import dev.sluice.spi.SendResult;
+import io.cloudevents.CloudEvent;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The dead letters of one queue, as portable operations every driver supports: peek at them with their
+ * reasons, and redrive them (all, or those a filter picks) back to the source queue. Obtain with
+ * {@link Sluice#deadLetters(QueueSpec)}.
+ *
+ * <p>Both operations read the DLQ by receiving with a lease, so a dead letter being looked at is invisible
+ * to other readers for that time; what is not moved is released at the end.
+ */
+public final class DeadLetters {
+    private static final Duration WAIT = Duration.ofSeconds(1);
+
+    private final QueueSpec spec;
+    private final QueueDriver source;
+    private final QueueDriver deadLetterQueue;
+    private final CloudEventCodec codec;
+
+    DeadLetters(QueueSpec spec, QueueDriver source, QueueDriver deadLetterQueue) {
+        this.spec = spec;
+        this.source = source;
+        this.deadLetterQueue = deadLetterQueue;
+        this.codec = new CloudEventCodec(deadLetterQueue.capabilities());
+    }
+
+    /** The dead-letter queue. */
+    public URI uri() {
+        return deadLetterQueue.uri();
+    }
+
+    /** Up to {@code max} dead letters, left in the queue. */
+    public List<DeadLetter> peek(int max) throws InterruptedException {
+        List<InboundMessage> held = new ArrayList<>();
+        try {
+            while (held.size() < max) {
+                int n = Math.min(max - held.size(), deadLetterQueue.capabilities().maxBatchSize());
+                List<InboundMessage> got = deadLetterQueue.receive(n, WAIT);
+                if (got.isEmpty()) break;
+                held.addAll(got);
+            }
+            return held.stream().map(this::toDeadLetter).toList();
+        } finally {
+            held.forEach(m -> deadLetterQueue.nack(m, Duration.ZERO));
+        }
+    }
+
+    /** Moves every dead letter back to the source queue. */
+    public RedriveResult redriveAll() throws InterruptedException {
+        return redrive(d -> true);
+    }
+
+    /**
+     * Moves the dead letters {@code filter} accepts back to the source queue, as they were first sent (the
+     * reason attribute removed), and leaves the rest. Each moved message is deleted from the DLQ only after
+     * the source queue took it.
+     */
+    public RedriveResult redrive(Predicate<DeadLetter> filter) throws InterruptedException {
+        List<InboundMessage> kept = new ArrayList<>();
+        int moved = 0;
+        try {
+            while (true) {
+                List<InboundMessage> got = deadLetterQueue.receive(deadLetterQueue.capabilities().maxBatchSize(), WAIT);
+                if (got.isEmpty()) break;
+                List<InboundMessage> chosen = new ArrayList<>();
+                for (InboundMessage m : got) {
+                    (filter.test(toDeadLetter(m)) ? chosen : kept).add(m);
+                }
+                moved += move(chosen, kept);
+            }
+        } finally {
+            kept.forEach(m -> deadLetterQueue.nack(m, Duration.ZERO));
+        }
+        return new RedriveResult(moved, kept.size());
+    }
+
+    private int move(List<InboundMessage> chosen, List<InboundMessage> kept) {
+        if (chosen.isEmpty()) return 0;
+        List<OutboundMessage> out = new ArrayList<>();
+        for (InboundMessage m : chosen) {
+            Map<String, String> attributes = new HashMap<>(m.attributes());
+            String reason = attributes.remove(CloudEventCodec.DEAD_LETTER_ATTRIBUTE);
+            String key = reason == null ? m.orderingKey()
+                    : DeadLetterReason.fromAttribute(reason).map(DeadLetterReason::orderingKey).orElse(null);
+            out.add(new OutboundMessage(m.messageId(), m.body(), attributes,
+                    source.capabilities().ordering() ? key : null,
+                    source.capabilities().deduplication() ? "redrive-" + m.messageId() : null, Duration.ZERO));
+        }
+        List<SendResult> results = source.send(out);
+        List<InboundMessage> delete = new ArrayList<>();
+        for (int i = 0; i < chosen.size(); i++) {
+            if (i < results.size() && results.get(i).succeeded()) delete.add(chosen.get(i));
+            else kept.add(chosen.get(i));
+        }
+        if (!delete.isEmpty()) deadLetterQueue.ack(delete);
+        return delete.size();
+    }
+
+    private DeadLetter toDeadLetter(InboundMessage m) {
+        CloudEvent event = null;
+        String error = null;
+        try {
+            event = codec.decode(m, spec.uri());
+        } catch (DecodeException e) {
+            error = e.getMessage();
+        }
+        return new DeadLetter(m.messageId(), event,
+                DeadLetterReason.fromAttribute(m.attributes().get(CloudEventCodec.DEAD_LETTER_ATTRIBUTE)),
+                m.attributes(), m.body(), error);
+    }
+
+    /**
+     * What a redrive did.
+     *
+     * @param moved dead letters sent back to the source queue
+     * @param kept  dead letters left in the DLQ (not chosen, or not taken by the source queue)
+     */
+    public record RedriveResult(int moved, int kept) {
+    }
+}

@@ -1,0 +1,52 @@
+package dev.sluice;
+
+import io.cloudevents.CloudEvent;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** One delivery of an event to a handler: the event, where it came from, and what the handler may do. */
+public interface Delivery {
+
+    /** The event. */
+    CloudEvent event();
+
+    /** The queue it was received from, as configured. */
+    String queue();
+
+    /** The broker's message id. */
+    String messageId();
+
+    /** The delivery attempt, 1 for the first; absent where the broker does not count (never invented). */
+    OptionalInt attempt();
+
+    /** The event's JSON data bound to {@code type}; data that does not bind throws {@link PermanentFailureException}. */
+    <T> T data(Class<T> type);
+
+    /**
+     * Publishes a follow-up event to this worker's follow-up publisher (by default the same queue) once the
+     * handler returns, before this message is acknowledged: a crash in between repeats work, never loses it.
+     * If the publish fails, this delivery fails and is retried.
+     */
+    void emit(CloudEvent event, PublishOptions options);
+
+    /** {@link #emit(CloudEvent, PublishOptions)} with no options. */
+    default void emit(CloudEvent event) {
+        emit(event, PublishOptions.NONE);
+    }
+
+    /** Emits a follow-up of {@code type} whose data is {@code data} as JSON, with a fresh id. */
+    void emit(String type, Object data);
+
+    /** Emits {@code event} through {@code publisher} (another queue), before this message is acknowledged. */
+    void emit(Publisher publisher, CloudEvent event, PublishOptions options);
+
+    /**
+     * Extends this message's lease to {@code duration} from now. Rarely needed: the engine extends the lease
+     * of a handler that runs long by itself.
+     */
+    void extendLease(Duration duration);
+
+    /** The broker's own message ({@code software.amazon.awssdk.services.sqs.model.Message}, ...) or the raw {@code InboundMessage}. */
+    <T> Optional<T> unwrap(Class<T> type);
+}

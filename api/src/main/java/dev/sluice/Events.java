@@ -1,0 +1,65 @@
+package dev.sluice;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Makes CloudEvents from Java objects with the shared {@link ObjectMapper}, and binds their data back to
+ * Java types. One per {@link Sluice}: {@link Sluice#events()}.
+ */
+public final class Events {
+    private final ObjectMapper mapper;
+    private final URI source;
+    private final Scheduler scheduler;
+
+    public Events(ObjectMapper mapper, URI source, Scheduler scheduler) {
+        this.mapper = mapper;
+        this.source = source;
+        this.scheduler = scheduler;
+    }
+
+    /** An event of {@code type} with a fresh id, this application's source, the current time and JSON data. */
+    public CloudEvent create(String type, Object data) {
+        CloudEventBuilder b = CloudEventBuilder.v1()
+                .withId(UUID.randomUUID().toString())
+                .withSource(source)
+                .withType(type)
+                .withTime(scheduler.now().atOffset(ZoneOffset.UTC));
+        if (data instanceof byte[] bytes) {
+            b.withData("application/octet-stream", bytes);
+        } else if (data != null) {
+            try {
+                b.withData("application/json", mapper.writeValueAsBytes(data));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("data of type " + data.getClass().getName()
+                        + " cannot be written as JSON: " + e.getOriginalMessage(), e);
+            }
+        }
+        return b.build();
+    }
+
+    /** The event's data bound to {@code type}; data that does not bind is a permanent failure. */
+    public <T> T bind(CloudEvent event, Class<T> type) {
+        if (event.getData() == null) {
+            throw new PermanentFailureException("event '" + event.getId() + "' has no data to bind to " + type.getName());
+        }
+        byte[] bytes = event.getData().toBytes();
+        if (type == byte[].class) return type.cast(bytes);
+        try {
+            return mapper.readValue(bytes, type);
+        } catch (java.io.IOException e) {
+            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new PermanentFailureException("data of event '" + event.getId() + "' does not bind to "
+                    + type.getName() + ": " + why, e);
+        }
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+}

@@ -1,0 +1,146 @@
+package dev.sluice;
+
+import dev.sluice.spi.OutboundMessage;
+import dev.sluice.spi.QueueDriver;
+import dev.sluice.spi.SendResult;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Turns single sends into batches of the broker's maximum (Go CDK's batcher): messages wait in a queue and
+ * up to {@code senders} threads drain it, each sending what has gathered. On a broker that keeps order
+ * there is one sender, so messages of one key leave in the order they were published. Retryable failures
+ * are sent again up to {@value #MAX_TRIES} times in all, with a short backoff; the driver itself never retries.
+ */
+final class SendBatcher {
+    static final int MAX_TRIES = 3;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+
+    private final QueueDriver driver;
+    private final Executor executor;
+    private final int maxSenders;
+    private final int maxBatch;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition idle = lock.newCondition();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private int activeSenders;
+    private boolean closed;
+
+    private record Pending(OutboundMessage message, CompletableFuture<PublishResult> result) {
+    }
+
+    SendBatcher(QueueDriver driver, Executor executor, int maxSenders) {
+        this.driver = driver;
+        this.executor = executor;
+        this.maxBatch = driver.capabilities().maxBatchSize();
+        this.maxSenders = driver.capabilities().ordering() ? 1 : Math.max(1, maxSenders);
+    }
+
+    /** Queues the messages, in order; one future per message. */
+    List<CompletableFuture<PublishResult>> submit(List<OutboundMessage> messages) {
+        List<CompletableFuture<PublishResult>> futures = new ArrayList<>(messages.size());
+        lock.lock();
+        try {
+            if (closed) throw new IllegalStateException("publisher for " + driver.uri() + " is closed");
+            for (OutboundMessage m : messages) {
+                CompletableFuture<PublishResult> f = new CompletableFuture<>();
+                pending.add(new Pending(m, f));
+                futures.add(f);
+            }
+            int wanted = Math.min(maxSenders, (pending.size() + maxBatch - 1) / maxBatch);
+            while (activeSenders < wanted) {
+                activeSenders++;
+                executor.execute(this::drain);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return futures;
+    }
+
+    /** Stops accepting and waits, up to the publisher's close timeout, for queued messages to be sent. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            long nanos = Publisher.CLOSE_TIMEOUT.toNanos();
+            while ((activeSenders > 0 || !pending.isEmpty()) && nanos > 0) {
+                nanos = idle.awaitNanos(nanos);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            List<Pending> batch = new ArrayList<>(maxBatch);
+            lock.lock();
+            try {
+                while (batch.size() < maxBatch && !pending.isEmpty()) batch.add(pending.poll());
+                if (batch.isEmpty()) {
+                    activeSenders--;
+                    idle.signalAll();
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            send(batch);
+        }
+    }
+
+    private void send(List<Pending> batch) {
+        List<Pending> remaining = batch;
+        Duration backoff = FIRST_BACKOFF;
+        for (int tries = 1; !remaining.isEmpty(); tries++) {
+            boolean lastTry = tries >= MAX_TRIES;
+            List<Pending> retry = new ArrayList<>();
+            try {
+                List<SendResult> results = driver.send(remaining.stream().map(Pending::message).toList());
+                for (int i = 0; i < remaining.size(); i++) {
+                    Pending p = remaining.get(i);
+                    SendResult r = i < results.size() ? results.get(i) : null;
+                    if (r != null && r.succeeded()) {
+                        p.result().complete(new PublishResult(p.message().id(), r.messageId()));
+                    } else if (r == null || (r.error().retryable() && !lastTry)) {
+                        retry.add(p);
+                    } else {
+                        p.result().completeExceptionally(Publisher.failure(p.message(), r.error()));
+                    }
+                }
+            } catch (RuntimeException e) {
+                SluiceException wrapped = e instanceof SluiceException s ? s
+                        : new SluiceException(ErrorCode.UNKNOWN, "send to " + driver.uri() + " failed: " + e, e);
+                if (!wrapped.code().retryable() || lastTry) {
+                    remaining.forEach(p -> p.result().completeExceptionally(wrapped));
+                    return;
+                }
+                retry = remaining;
+            }
+            remaining = retry;
+            if (!remaining.isEmpty()) {
+                backOff(backoff);
+                backoff = backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Waits between send retries: a backoff before trying again, not a poll. */
+    private static void backOff(Duration d) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(d.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package dev.sluice;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sluice.pipeline.Pipeline;
+import dev.sluice.spi.Capabilities;
+import dev.sluice.spi.DriverContext;
+import dev.sluice.spi.DriverProvider;
+import dev.sluice.spi.QueueDriver;
+import dev.sluice.worker.Worker;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point: finds drivers by URI scheme, and opens publishers, workers and dead-letter views on
+ * queues. Holds what they share: the {@link ObjectMapper}, the {@link Scheduler}, the open drivers. One per
+ * application (the in-memory broker's queues live in it); close it last.
+ *
+ * <pre>{@code
+ * try (Sluice sluice = Sluice.create()) {
+ *     sluice.publisher("mem://emails").publish("send-welcome-email", new Signup("ada@example.com"));
+ *     try (Worker worker = sluice.worker(QueueSpec.of("mem://emails"))
+ *             .on("send-welcome-email", Signup.class, (signup, delivery) -> mailer.send(signup))
+ *             .start()) { ... }
+ * }
+ * }</pre>
+ */
+public final class Sluice implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Sluice.class);
+
+    private final Map<String, DriverProvider> providers;
+    private final DriverContext context;
+    private final Scheduler scheduler;
+    private final boolean ownsScheduler;
+    private final Events events;
+    private final ExecutorService io;
+    private final Map<URI, QueueDriver> drivers = new ConcurrentHashMap<>();
+    private final Map<URI, Publisher> publishers = new ConcurrentHashMap<>();
+    private final Map<QueueSpec, OpenQueue> opened = new ConcurrentHashMap<>();
+
+    private Sluice(Builder b) {
+        this.providers = Map.copyOf(b.providers);
+        this.scheduler = b.scheduler != null ? b.scheduler : Scheduler.system();
+        this.ownsScheduler = b.scheduler == null;
+        this.context = new DriverContext(scheduler, b.environment);
+        this.events = new Events(b.mapper != null ? b.mapper : defaultMapper(), b.source, scheduler);
+        AtomicInteger n = new AtomicInteger();
+        this.io = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "sluice-io-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A Sluice with the drivers on the class path, the system clock and a default {@link ObjectMapper}. */
+    public static Sluice create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The {@link ObjectMapper} with JSR-310 support that every typed handler and publisher uses. */
+    public static ObjectMapper defaultMapper() {
+        return new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
+
+    /** A publisher to {@code uri}; one per URI, shared. */
+    public Publisher publisher(String uri) {
+        return publisher(URI.create(uri));
+    }
+
+    /** A publisher to {@code uri}; one per URI, shared. */
+    public Publisher publisher(URI uri) {
+        return publishers.computeIfAbsent(uri, u -> new Publisher(driver(u), events, new SendBatcher(driver(u), io, 4)));
+    }
+
+    /** Starts building a worker on {@code spec}'s queue. */
+    public Worker.Builder worker(QueueSpec spec) {
+        return Worker.builder(this, spec);
+    }
+
+    /** Starts building a worker on {@code uri} with the default spec. */
+    public Worker.Builder worker(String uri) {
+        return worker(QueueSpec.of(uri));
+    }
+
+    /** The dead letters of {@code spec}'s queue: list, peek, redrive. */
+    public DeadLetters deadLetters(QueueSpec spec) {
+        OpenQueue q = open(spec);
+        return new DeadLetters(spec, q.driver(), q.deadLetterQueue());
+    }
+
+    /**
+     * The message pipeline for a host that obtains messages itself (the Lambda and Cloud Run hosts); the
+     * {@link Worker} builds its own. Opens and checks the queue like a worker does.
+     */
+    public Pipeline pipeline(QueueSpec spec, Router router, List<Interceptor> interceptors) {
+        OpenQueue q = open(spec);
+        return new Pipeline(spec, q.driver(), q.deadLetterQueue(), router, interceptors, events, publisher(spec.uri()),
+                scheduler);
+    }
+
+    /**
+     * Opens {@code spec}'s queue and its dead-letter queue once: checks the spec against the broker's
+     * capabilities and provisions or verifies both. Fails with a {@link ConfigurationException} naming the
+     * broker and the limit when the broker cannot honour the spec.
+     */
+    public OpenQueue open(QueueSpec spec) {
+        return opened.computeIfAbsent(spec, s -> {
+            QueueDriver driver = driver(s.uri());
+            SpecCheck.check(s, driver.capabilities());
+            URI dlq = s.deadLetterUri() != null ? s.deadLetterUri() : driver.defaultDeadLetterUri();
+            QueueDriver deadLetterQueue = driver(dlq);
+            if (s.provisioning() != QueueSpec.Provisioning.NONE) {
+                List<String> mismatches = driver.provision(s, dlq);
+                if (!mismatches.isEmpty()) {
+                    String message = "queue " + s.uri() + " contradicts its spec: " + String.join("; ", mismatches);
+                    if (s.failOnMismatch()) throw new ConfigurationException(message
+                            + " (fix the queue, or the spec; failOnMismatch(false) downgrades this to a warning)");
+                    log.warn(message);
+                }
+            }
+            return new OpenQueue(driver, deadLetterQueue);
+        });
+    }
+
+    /**
+     * The driver for {@code uri}, opened once and shared; the escape hatch to {@link QueueDriver#unwrap}.
+     * An unknown scheme fails with the schemes found on the class path.
+     */
+    public QueueDriver driver(URI uri) {
+        return drivers.computeIfAbsent(uri, u -> {
+            DriverProvider p = providers.get(u.getScheme());
+            if (p == null) {
+                throw new ConfigurationException("no Sluice driver for scheme '" + u.getScheme() + "' in " + u
+                        + "; drivers on the class path: " + new TreeSet<>(providers.keySet())
+                        + " (add sluice-adapters-sqs for sqs://, sluice-adapters-pubsub for pubsub://)");
+            }
+            return p.open(u, context);
+        });
+    }
+
+    /** Makes CloudEvents from Java objects and binds data back, with the shared mapper. */
+    public Events events() {
+        return events;
+    }
+
+    /** The time source every part of this Sluice uses. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Closes publishers (flushing them) and drivers. Close workers first. */
+    @Override
+    public void close() {
+        publishers.values().forEach(Publisher::close);
+        drivers.values().forEach(d -> {
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                log.warn("closing driver {} failed: {}", d.uri(), e.toString());
+            }
+        });
+        io.shutdown();
+        if (ownsScheduler) scheduler.close();
+    }
+
+    /**
+     * A queue opened for work: its driver and its dead-letter queue's.
+     *
+     * @param driver          the queue
+     * @param deadLetterQueue its dead-letter queue
+     */
+    public record OpenQueue(QueueDriver driver, QueueDriver deadLetterQueue) {
+    }
+
+    /** Builder for {@link Sluice}. */
+    public static final class Builder {
+        private final Map<String, DriverProvider> providers = new LinkedHashMap<>();
+        private ObjectMapper mapper;
+        private Scheduler scheduler;
+        private URI source = URI.create("/sluice");
+        private Function<String, String> environment = System::getenv;
+
+        private Builder() {
+            for (DriverProvider p : ServiceLoader.load(DriverProvider.class)) providers.putIfAbsent(p.scheme(), p);
+        }
+
+        /** The mapper for JSON data (default {@link #defaultMapper()}). */
+        public Builder objectMapper(ObjectMapper v) { mapper = Objects.requireNonNull(v); return this; }
+
+        /** The time source (default {@link Scheduler#system()}); a test passes a virtual clock. */
+        public Builder scheduler(Scheduler v) { scheduler = Objects.requireNonNull(v); return this; }
+
+        /** The CloudEvents {@code source} of events this application creates (default {@code /sluice}). */
+        public Builder source(URI v) { source = Objects.requireNonNull(v); return this; }
+
+        /** Environment lookup for drivers (default {@link System#getenv(String)}). */
+        public Builder environment(Function<String, String> v) { environment = Objects.requireNonNull(v); return this; }
+
+        /** Adds or replaces the driver for its scheme. */
+        public Builder driver(DriverProvider provider) { providers.put(provider.scheme(), provider); return this; }
+
+        public Sluice build() {
+            return new Sluice(this);
+        }
+    }
+
+    /** Start-up checks of a spec against a broker's capabilities. */
+    static final class SpecCheck {
+        private SpecCheck() {
+        }
+
+        static void check(QueueSpec spec, Capabilities caps) {
+            List<String> problems = new ArrayList<>();
+            if (spec.ordering() && !caps.ordering()) {
+                problems.add(caps.broker() + " does not keep per-key order, but the spec asks for ordering"
+                        + " (on SQS use a FIFO queue: a name ending in .fifo)");
+            }
+            if (spec.deduplication() && !caps.deduplication()) {
+                problems.add(caps.broker() + " does not deduplicate, but the spec asks for deduplication"
+                        + " (make the handler idempotent instead)");
+            }
+            if (spec.delays() && !caps.delays()) {
+                problems.add(caps.broker() + " has no per-message delay, but the spec asks for delays");
+            }
+            if (spec.maxDeliveryAttempts() < caps.minDeliveryAttempts()
+                    || spec.maxDeliveryAttempts() > caps.maxDeliveryAttempts()) {
+                problems.add("maxDeliveryAttempts is " + spec.maxDeliveryAttempts() + "; " + caps.broker()
+                        + " accepts " + caps.minDeliveryAttempts() + ".." + caps.maxDeliveryAttempts());
+            }
+            if (caps.attempts() == Capabilities.AttemptCounting.NONE) {
+                problems.add(caps.broker() + " does not count delivery attempts, so maxDeliveryAttempts cannot be kept");
+            }
+            if (spec.lease().compareTo(caps.maxLease()) > 0) {
+                problems.add("lease is " + spec.lease().toSeconds() + "s; " + caps.broker() + " allows at most "
+                        + caps.maxLease().toSeconds() + "s");
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigurationException("queue " + spec.uri() + ": " + String.join("; ", problems));
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.sluice.worker;
+
+import dev.sluice.spi.AckFailure;
+import dev.sluice.spi.InboundMessage;
+import dev.sluice.spi.QueueDriver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Acknowledges in batches across handlers: one thread takes what has gathered (up to the broker's batch
+ * size) and acks it in one call. Retryable failures are tried again; a message whose ack finally fails is
+ * logged and will be redelivered (at-least-once). {@link #close()} flushes everything queued.
+ */
+final class Acknowledger {
+    private static final Logger log = LoggerFactory.getLogger(Acknowledger.class);
+    private static final int MAX_TRIES = 3;
+    private static final InboundMessage STOP =
+            new InboundMessage("stop", new byte[0], java.util.Map.of(), null, OptionalInt.empty(), null, "stop", null);
+
+    private final QueueDriver driver;
+    private final int maxBatch;
+    private final LinkedBlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+
+    Acknowledger(QueueDriver driver, String name) {
+        this.driver = driver;
+        this.maxBatch = driver.capabilities().maxBatchSize();
+        this.thread = new Thread(this::run, "sluice-ack-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void ack(InboundMessage message) {
+        queue.add(message);
+    }
+
+    /** Acks what is queued, then stops. */
+    void close() throws InterruptedException {
+        queue.add(STOP);
+        thread.join();
+    }
+
+    private void run() {
+        boolean stopping = false;
+        while (!stopping) {
+            List<InboundMessage> batch = new ArrayList<>(maxBatch);
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            queue.drainTo(batch, maxBatch - 1);
+            stopping = batch.remove(STOP);
+            if (stopping) queue.drainTo(batch);
+            for (int from = 0; from < batch.size(); from += maxBatch) {
+                ackWithRetries(batch.subList(from, Math.min(batch.size(), from + maxBatch)));
+            }
+        }
+    }
+
+    private void ackWithRetries(List<InboundMessage> batch) {
+        List<InboundMessage> pending = batch;
+        for (int tries = 1; !pending.isEmpty(); tries++) {
+            List<AckFailure> failures;
+            try {
+                failures = driver.ack(pending);
+            } catch (RuntimeException e) {
+                failures = pending.stream().map(m -> new AckFailure(m, new dev.sluice.spi.DriverError(
+                        dev.sluice.ErrorCode.UNKNOWN, String.valueOf(e.getMessage()), e))).toList();
+            }
+            List<InboundMessage> retry = new ArrayList<>();
+            for (AckFailure f : failures) {
+                if (f.error().retryable() && tries < MAX_TRIES) {
+                    retry.add(f.message());
+                } else {
+                    log.warn("ack of message {} on {} failed ({}: {}); it will be redelivered", f.message().messageId(),
+                            driver.uri(), f.error().code(), f.error().message());
+                }
+            }
+            pending = retry;
+        }
+    }
+}

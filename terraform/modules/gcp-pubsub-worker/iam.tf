@@ -1,0 +1,54 @@
+# The identity Pub/Sub signs push requests as. It may invoke this service and nothing else.
+resource "google_service_account" "push" {
+  project      = var.project_id
+  account_id   = "${var.name}-push"
+  display_name = "Pub/Sub push to ${var.name}"
+}
+
+# The identity the worker runs as, instead of the project's default compute account (which usually
+# holds Editor). Its only grant: publishing permanent failures to the DLQ topic.
+resource "google_service_account" "runtime" {
+  project      = var.project_id
+  account_id   = "${var.name}-run"
+  display_name = "Sluice worker ${var.name}"
+}
+
+# Dead-lettering is done by the Pub/Sub service agent: it must publish to the DLQ topic...
+resource "google_pubsub_topic_iam_member" "dlq_publisher_pubsub_agent" {
+  project = var.project_id
+  topic   = google_pubsub_topic.dlq.name
+  role    = "roles/pubsub.publisher"
+  member  = local.pubsub_service_agent
+}
+
+# ...and acknowledge (subscribe to) the worker subscription it forwards from.
+resource "google_pubsub_subscription_iam_member" "worker_subscriber_pubsub_agent" {
+  project      = var.project_id
+  subscription = google_pubsub_subscription.worker.name
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_service_agent
+}
+
+# The Pub/Sub service agent mints the push OIDC tokens for the push service account.
+resource "google_service_account_iam_member" "push_token_creator_pubsub_agent" {
+  count              = var.grant_token_creator_to_pubsub_agent ? 1 : 0
+  service_account_id = google_service_account.push.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_service_agent
+}
+
+resource "google_cloud_run_v2_service_iam_member" "push_invoker" {
+  project  = var.project_id
+  location = google_cloud_run_v2_service.worker.location
+  name     = google_cloud_run_v2_service.worker.name
+  role     = "roles/run.invoker"
+  member   = google_service_account.push.member
+}
+
+# The runtime dead-letters permanent failures and undecodable messages itself, at once.
+resource "google_pubsub_topic_iam_member" "dlq_publisher_runtime" {
+  project = var.project_id
+  topic   = google_pubsub_topic.dlq.name
+  role    = "roles/pubsub.publisher"
+  member  = google_service_account.runtime.member
+}

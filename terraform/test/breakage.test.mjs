@@ -1,0 +1,100 @@
+// A deliberately broken copy of a module makes the checker fail, naming the file and the line.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { checkTree, TERRAFORM_ROOT } from './lib/checker.mjs';
+
+const MODULE = 'aws-sqs-worker';
+
+/** Copies the module to <tmp>/terraform/modules/<name>, applies edit(fileText) to one file. */
+function brokenCopy(file, edit) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-tf-'));
+  const root = path.join(tmp, 'terraform');
+  const dir = path.join(root, 'modules', MODULE);
+  fs.cpSync(path.join(TERRAFORM_ROOT, 'modules', MODULE), dir, { recursive: true });
+  const target = path.join(dir, file);
+  const before = fs.readFileSync(target, 'utf8');
+  const after = edit(before);
+  assert.notEqual(after, before, 'the breakage did not change the file');
+  fs.writeFileSync(target, after);
+  return { tmp, root, rel: `terraform/modules/${MODULE}/${file}`, text: after };
+}
+
+function lineOf(text, needle) {
+  const i = text.indexOf(needle);
+  assert.ok(i >= 0, `${needle} not in the broken file`);
+  return text.slice(0, i).split('\n').length;
+}
+
+function runCli(root) {
+  const env = { ...process.env };
+  delete env.NODE_TEST_CONTEXT; // as the test runner's child, check.mjs would not act as the CLI
+  try {
+    return { code: 0, out: execFileSync(process.execPath, [path.join(TERRAFORM_ROOT, 'test', 'check.mjs'), '--no-write', root], { encoding: 'utf8', env }) };
+  } catch (e) {
+    return { code: e.status, out: `${e.stdout}${e.stderr}` };
+  }
+}
+
+const cases = [
+  {
+    name: 'syntax error',
+    file: 'main.tf',
+    rule: 'syntax',
+    edit: (s) => s.replace('visibility_timeout_seconds  = var.visibility_timeout_seconds', 'visibility_timeout_seconds  = = var.visibility_timeout_seconds'),
+    needle: '= = var.visibility_timeout_seconds',
+  },
+  {
+    name: 'unresolved reference',
+    file: 'main.tf',
+    rule: 'reference',
+    edit: (s) => s.replace('maxReceiveCount     = var.max_delivery_attempts', 'maxReceiveCount     = var.max_delivery_attempt'),
+    needle: 'var.max_delivery_attempt\n',
+    message: /var\.max_delivery_attempt is not declared/,
+  },
+  {
+    name: 'wildcard IAM action',
+    file: 'iam.tf',
+    rule: 'iam',
+    edit: (s) => s.replace('"sqs:DeleteMessage",', '"sqs:*",'),
+    needle: '"sqs:*"',
+    message: /action "sqs:\*" has a wildcard/,
+  },
+];
+
+for (const c of cases) {
+  test(`a ${c.name} fails the check with file and line`, async () => {
+    const { tmp, root, rel, text } = brokenCopy(c.file, c.edit);
+    try {
+      const expectedLine = lineOf(text, c.needle);
+      const { problems } = await checkTree(root, { propertiesFile: null });
+      const hits = problems.filter((p) => p.rule === c.rule);
+      assert.ok(hits.length >= 1, `expected a ${c.rule} problem, got ${JSON.stringify(problems)}`);
+      assert.equal(hits[0].file, rel);
+      assert.equal(hits[0].line, expectedLine);
+      if (c.message) assert.match(hits[0].message, c.message);
+
+      const cli = runCli(root);
+      assert.equal(cli.code, 1, `CLI should exit 1:\n${cli.out}`);
+      assert.ok(cli.out.includes(`${rel}:${expectedLine}:`), `CLI output should name ${rel}:${expectedLine}:\n${cli.out}`);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+}
+
+test('the unbroken copy passes, so the failures above are the breakages', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-tf-'));
+  try {
+    const root = path.join(tmp, 'terraform');
+    fs.cpSync(path.join(TERRAFORM_ROOT, 'modules', MODULE), path.join(root, 'modules', MODULE), { recursive: true });
+    const { problems } = await checkTree(root, { propertiesFile: null });
+    assert.deepEqual(problems, []);
+    assert.equal(runCli(root).code, 0);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
