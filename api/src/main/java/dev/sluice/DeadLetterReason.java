@@ -54,13 +54,15 @@ public record DeadLetterReason(
     /** The compact JSON form, with the exception message shortened so the whole fits {@code maxBytes}. */
     public String toAttribute(int maxBytes) {
         String json = write(message);
-        String m = message;
-        while (WireSizes.utf8(json) > maxBytes && m != null && !m.isEmpty()) {
-            int over = WireSizes.utf8(json) - maxBytes;
-            m = m.substring(0, Math.max(0, m.length() - over - 3));
-            json = write(m + "...");
+        if (message == null || WireSizes.utf8(json) <= maxBytes) return json;
+        int lo = 0;
+        int hi = message.length();
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (WireSizes.utf8(write(message.substring(0, mid) + "...")) <= maxBytes) lo = mid;
+            else hi = mid - 1;
         }
-        return json;
+        return write(message.substring(0, lo) + "...");
     }
 
     /** Parses the attribute, if it is one. */

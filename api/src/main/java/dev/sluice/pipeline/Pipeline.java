@@ -98,15 +98,14 @@ public final class Pipeline {
         HandlerDelivery delivery = new HandlerDelivery(event, message, queue, events, followUps, leaseExtender);
         Outcome outcome;
         try {
-            outcome = new InterceptorChain(interceptors, 0, event, delivery, () -> handle(event, delivery)).proceed();
+            outcome = new InterceptorChain(interceptors, 0, event, delivery, () -> handle(event, message, delivery)).proceed();
         } catch (Exception | LinkageError e) {
             outcome = fail(message, e);
         }
         return settle(message, outcome);
     }
 
-    private Outcome handle(CloudEvent event, HandlerDelivery delivery) {
-        InboundMessage message = delivery.unwrap(InboundMessage.class).orElseThrow();
+    private Outcome handle(CloudEvent event, InboundMessage message, HandlerDelivery delivery) {
         Optional<EventHandler> handler = router.route(event);
         if (handler.isEmpty()) return unknownType(message, event);
         try {

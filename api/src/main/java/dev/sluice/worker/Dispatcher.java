@@ -74,6 +74,9 @@ final class Dispatcher {
         Outcome outcome;
         try (LeaseKeeper.Kept kept = leaseKeeper.keep(message)) {
             outcome = pipeline.process(message, lease -> driver.extendLease(message, lease));
+        } catch (RuntimeException | Error e) {
+            log.error("pipeline failed on message {} of {}; it will be redelivered", message.messageId(), driver.uri(), e);
+            outcome = new Outcome.Retry(Duration.ofSeconds(1), e);
         }
         if (outcome instanceof Outcome.Retry retry) {
             nack(message, retry.delay());
