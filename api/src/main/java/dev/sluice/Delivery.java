@@ -35,7 +35,10 @@ public interface Delivery {
         emit(event, PublishOptions.NONE);
     }
 
-    /** Emits a follow-up of {@code type} whose data is {@code data} as JSON, with a fresh id. */
+    /**
+     * Emits a follow-up of {@code type} whose data is {@code data} as JSON. Its id is derived from this
+     * event's source and id and the follow-up's position, so a redelivery emits the same ids again.
+     */
     void emit(String type, Object data);
 
     /** Emits {@code event} through {@code publisher} (another queue), before this message is acknowledged. */

@@ -43,6 +43,17 @@ public final class Events {
         return b.build();
     }
 
+    /**
+     * A follow-up of {@code parent}: like {@link #create(String, Object)}, but its id is derived from the
+     * parent's source and id, the follow-up's type and its position among the parent's follow-ups, so a
+     * redelivered parent emits the same ids again and an idempotent consumer recognises them.
+     */
+    public CloudEvent followUp(CloudEvent parent, int index, String type, Object data) {
+        String seed = parent.getSource() + "\n" + parent.getId() + "\n" + index + "\n" + type;
+        String id = UUID.nameUUIDFromBytes(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        return CloudEventBuilder.v1(create(type, data)).withId(id).build();
+    }
+
     /** The event's data bound to {@code type}; data that does not bind is a permanent failure. */
     public <T> T bind(CloudEvent event, Class<T> type) {
         if (event.getData() == null) {

@@ -249,6 +249,10 @@ public final class Sluice implements AutoCloseable {
             if (caps.attempts() == Capabilities.AttemptCounting.NONE) {
                 problems.add(caps.broker() + " does not count delivery attempts, so maxDeliveryAttempts cannot be kept");
             }
+            if (spec.lease().compareTo(caps.minLease()) < 0) {
+                problems.add("lease is " + spec.lease().toSeconds() + "s; " + caps.broker() + " needs at least "
+                        + caps.minLease().toSeconds() + "s");
+            }
             if (spec.lease().compareTo(caps.maxLease()) > 0) {
                 problems.add("lease is " + spec.lease().toSeconds() + "s; " + caps.broker() + " allows at most "
                         + caps.maxLease().toSeconds() + "s");

@@ -67,7 +67,11 @@ final class HandlerDelivery implements Delivery {
 
     @Override
     public void emit(String type, Object data) {
-        emit(followUpPublisher, events.create(type, data), PublishOptions.NONE);
+        CloudEvent followUp;
+        synchronized (this) {
+            followUp = events.followUp(event, followUps.size(), type, data);
+        }
+        emit(followUpPublisher, followUp, PublishOptions.NONE);
     }
 
     @Override

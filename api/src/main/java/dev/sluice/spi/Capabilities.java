@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param deduplication           deduplication ids are honoured
  * @param maxDelay                longest per-message delay; {@link Duration#ZERO} means per-message delay is unsupported
  * @param maxNackDelay            longest redelivery delay a nack can ask for; longer ones are clamped
+ * @param minLease                shortest lease the broker accepts (Pub/Sub: a 10 s ack deadline)
  * @param maxLease                longest a lease can be extended to in one call
  * @param attempts                how the broker counts deliveries
  * @param minDeliveryAttempts     smallest {@code maxDeliveryAttempts} the broker's dead-letter policy accepts
@@ -38,6 +39,7 @@ public record Capabilities(
         boolean deduplication,
         Duration maxDelay,
         Duration maxNackDelay,
+        Duration minLease,
         Duration maxLease,
         AttemptCounting attempts,
         int minDeliveryAttempts,
@@ -57,6 +59,7 @@ public record Capabilities(
         Objects.requireNonNull(broker, "broker");
         Objects.requireNonNull(maxDelay, "maxDelay");
         Objects.requireNonNull(maxNackDelay, "maxNackDelay");
+        Objects.requireNonNull(minLease, "minLease");
         Objects.requireNonNull(maxLease, "maxLease");
         Objects.requireNonNull(attempts, "attempts");
         if (maxBatchSize < 1) throw new IllegalArgumentException("maxBatchSize must be at least 1, was " + maxBatchSize);
@@ -79,7 +82,7 @@ public record Capabilities(
                 .maxAttributes(maxAttributes).maxAttributeKeyBytes(maxAttributeKeyBytes)
                 .maxAttributeValueBytes(maxAttributeValueBytes).textBodyOnly(textBodyOnly)
                 .ordering(ordering).maxOrderingKeyLength(maxOrderingKeyLength).deduplication(deduplication)
-                .maxDelay(maxDelay).maxNackDelay(maxNackDelay).maxLease(maxLease).attempts(attempts)
+                .maxDelay(maxDelay).maxNackDelay(maxNackDelay).minLease(minLease).maxLease(maxLease).attempts(attempts)
                 .deliveryAttempts(minDeliveryAttempts, maxDeliveryAttempts);
     }
 
@@ -97,6 +100,7 @@ public record Capabilities(
         private boolean deduplication;
         private Duration maxDelay = Duration.ZERO;
         private Duration maxNackDelay = Duration.ofSeconds(600);
+        private Duration minLease = Duration.ofSeconds(1);
         private Duration maxLease = Duration.ofSeconds(600);
         private AttemptCounting attempts = AttemptCounting.EXACT;
         private int minDeliveryAttempts = 1;
@@ -118,6 +122,7 @@ public record Capabilities(
         public Builder deduplication(boolean v) { deduplication = v; return this; }
         public Builder maxDelay(Duration v) { maxDelay = v; return this; }
         public Builder maxNackDelay(Duration v) { maxNackDelay = v; return this; }
+        public Builder minLease(Duration v) { minLease = v; return this; }
         public Builder maxLease(Duration v) { maxLease = v; return this; }
         public Builder attempts(AttemptCounting v) { attempts = v; return this; }
         public Builder deliveryAttempts(int min, int max) { minDeliveryAttempts = min; maxDeliveryAttempts = max; return this; }
@@ -125,7 +130,7 @@ public record Capabilities(
         public Capabilities build() {
             return new Capabilities(broker, maxBatchSize, maxMessageBytes, maxAttributes, maxAttributeKeyBytes,
                     maxAttributeValueBytes, textBodyOnly, ordering, maxOrderingKeyLength, deduplication, maxDelay,
-                    maxNackDelay, maxLease, attempts, minDeliveryAttempts, maxDeliveryAttempts);
+                    maxNackDelay, minLease, maxLease, attempts, minDeliveryAttempts, maxDeliveryAttempts);
         }
     }
 }
