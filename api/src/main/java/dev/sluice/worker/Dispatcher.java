@@ -44,20 +44,27 @@ final class Dispatcher {
         this.leaseKeeper = leaseKeeper;
     }
 
-    /** Runs {@code message} now, or after the earlier messages of its key. Holds one permit per message. */
-    void dispatch(InboundMessage message) {
-        String key = message.orderingKey();
-        if (key != null) {
-            synchronized (lanes) {
-                ArrayDeque<InboundMessage> lane = lanes.get(key);
-                if (lane != null) {
-                    lane.add(message);
-                    return;
+    /**
+     * Runs each message of one receive now, or after the earlier messages of its key. The whole batch joins
+     * the lanes at once, so a message that fails before its successors of the same batch are queued still
+     * releases them. Holds one permit per message.
+     */
+    void dispatch(List<InboundMessage> received) {
+        List<InboundMessage> start = new ArrayList<>(received.size());
+        synchronized (lanes) {
+            for (InboundMessage message : received) {
+                String key = message.orderingKey();
+                if (key == null) {
+                    start.add(message);
+                } else if (lanes.containsKey(key)) {
+                    lanes.get(key).add(message);
+                } else {
+                    lanes.put(key, new ArrayDeque<>());
+                    start.add(message);
                 }
-                lanes.put(key, new ArrayDeque<>());
             }
         }
-        handlers.execute(() -> run(message));
+        for (InboundMessage message : start) handlers.execute(() -> run(message));
     }
 
     /** Releases every message that was received but not started, for immediate redelivery. */

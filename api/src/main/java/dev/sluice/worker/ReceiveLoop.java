@@ -62,7 +62,7 @@ final class ReceiveLoop implements Runnable {
                 continue;
             }
             permits.release(slots - received.size());
-            received.forEach(dispatcher::dispatch);
+            if (!received.isEmpty()) dispatcher.dispatch(received);
         }
     }
 

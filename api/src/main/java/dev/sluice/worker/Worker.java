@@ -55,7 +55,7 @@ public final class Worker implements AutoCloseable {
     private Worker(QueueSpec spec, QueueDriver driver, Pipeline pipeline, Sluice sluice, Duration shutdownTimeout) {
         this.spec = spec;
         this.shutdownTimeout = shutdownTimeout;
-        String name = driver.uri().getAuthority() == null ? driver.uri().toString() : driver.uri().getAuthority();
+        String name = driver.uri().toString();
         this.handlers = Executors.newFixedThreadPool(spec.concurrency(), threads("sluice-handler-" + name));
         this.acknowledger = new Acknowledger(driver, name);
         Semaphore permits = new Semaphore(spec.concurrency());

@@ -58,10 +58,14 @@ public final class PubSubTestServer implements AutoCloseable {
         return new PubSubTestServer(listen(time), null);
     }
 
+    /** Pub/Sub takes publish requests of up to 10 MB; gRPC's default inbound limit is 4 MiB. */
+    static final int MAX_REQUEST_BYTES = 20 * 1024 * 1024;
+
     private static Server listen(TimeSource time) {
         Registry registry = new Registry(time);
         try {
             return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .maxInboundMessageSize(MAX_REQUEST_BYTES)
                     .addService(new PublisherService(registry))
                     .addService(new SubscriberService(registry))
                     .build()
