@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -43,20 +44,42 @@ public final class DeadLetters {
         return deadLetterQueue.uri();
     }
 
-    /** Up to {@code max} dead letters, left in the queue. */
+    /**
+     * Up to {@code max} dead letters, left in the queue. On an ordered dead-letter queue (an SQS FIFO DLQ
+     * into which the broker moved several messages of one group), a held message hides the later ones of
+     * its key; those are given back and read again until no new dead letter turns up.
+     */
     public List<DeadLetter> peek(int max) throws InterruptedException {
-        List<InboundMessage> held = new ArrayList<>();
+        Map<String, InboundMessage> held = new LinkedHashMap<>();
+        Map<String, DeadLetter> seen = new LinkedHashMap<>();
+        boolean foundSinceRelease = true;
         try {
-            while (held.size() < max) {
-                int n = Math.min(max - held.size(), deadLetterQueue.capabilities().maxBatchSize());
+            while (seen.size() < max) {
+                int n = Math.min(max - seen.size(), deadLetterQueue.capabilities().maxBatchSize());
                 List<InboundMessage> got = deadLetterQueue.receive(n, WAIT);
-                if (got.isEmpty()) break;
-                held.addAll(got);
+                if (got.isEmpty()) {
+                    List<InboundMessage> keyed = held.values().stream().filter(m -> m.orderingKey() != null).toList();
+                    if (keyed.isEmpty() || !foundSinceRelease) break;
+                    keyed.forEach(m -> release(held.remove(m.messageId())));
+                    foundSinceRelease = false;
+                    continue;
+                }
+                for (InboundMessage m : got) {
+                    held.put(m.messageId(), m);
+                    if (!seen.containsKey(m.messageId())) {
+                        seen.put(m.messageId(), toDeadLetter(m));
+                        foundSinceRelease = true;
+                    }
+                }
             }
-            return held.stream().map(this::toDeadLetter).toList();
+            return List.copyOf(seen.values());
         } finally {
-            held.forEach(m -> deadLetterQueue.nack(m, Duration.ZERO));
+            held.values().forEach(this::release);
         }
+    }
+
+    private void release(InboundMessage m) {
+        deadLetterQueue.nack(m, Duration.ZERO);
     }
 
     /** Moves every dead letter back to the source queue. */

@@ -29,8 +29,8 @@ import java.util.Map;
  * CloudEvents attribute, {@code content-type} for {@code datacontenttype}, the data as the body, byte for
  * byte) and falls back to structured JSON mode ({@code application/cloudevents+json}, data in
  * {@code data_base64} so it survives exactly) when binary mode cannot carry the event on this broker:
- * too many attributes, a value too long, an extension whose type only JSON keeps, or binary data on a
- * broker whose body must be text.
+ * too many attributes, a value too long, an extension whose type only JSON keeps, or data a broker whose
+ * body must be text cannot carry (binary, empty, or with control characters).
  *
  * <p>Reads both modes, and wraps a message that is not a CloudEvent at all (no {@code ce-} attributes,
  * not a structured body) into one: {@code id} is the broker's message id, {@code source} the queue URI,
@@ -134,7 +134,7 @@ public final class CloudEventCodec {
                 return false;
             }
         }
-        return !limits.textBodyOnly() || isUtf8(data);
+        return !limits.textBodyOnly() || isText(data);
     }
 
     private static CloudEvent readStructured(byte[] body) throws DecodeException {
@@ -173,14 +173,21 @@ public final class CloudEventCodec {
         return b.build();
     }
 
-    static boolean isUtf8(byte[] data) {
+    /**
+     * Whether a text-only broker (SQS) carries {@code data} as it is: not empty, valid UTF-8, and only the
+     * characters XML 1.0 allows (no control characters other than tab, line feed and carriage return).
+     */
+    static boolean isText(byte[] data) {
+        if (data.length == 0) return false;
+        String text;
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data));
-            return true;
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data)).toString();
         } catch (CharacterCodingException e) {
             return false;
         }
+        return text.codePoints().allMatch(c -> c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
+                || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000);
     }
 
     static String rootMessage(Throwable t) {

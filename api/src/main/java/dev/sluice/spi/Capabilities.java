@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param maxAttributes           most attributes on one message
  * @param maxAttributeKeyBytes    longest attribute key, in UTF-8 bytes
  * @param maxAttributeValueBytes  longest attribute value, in UTF-8 bytes
- * @param textBodyOnly            the body must be valid UTF-8 text (SQS); binary data then travels in structured mode
+ * @param textBodyOnly            the body must be non-empty text of XML 1.0 characters (SQS); other data then
+ *                                travels in structured mode
  * @param ordering                ordering keys are honoured
  * @param maxOrderingKeyLength    longest ordering key
  * @param deduplication           deduplication ids are honoured

@@ -80,8 +80,22 @@ class CloudEventCodecTest {
 
         assertThat(m.attributes()).containsOnlyKeys("content-type");
         assertThat(m.attributes().get("content-type")).startsWith("application/cloudevents+json");
-        assertThat(CloudEventCodec.isUtf8(m.body())).isTrue();
+        assertThat(CloudEventCodec.isText(m.body())).isTrue();
         assertThat(text.decode(received(m), QUEUE)).isEqualTo(e);
+    }
+
+    @Test
+    void emptyDataAndControlCharactersOnATextOnlyBrokerTravelInStructuredMode() throws Exception {
+        CloudEventCodec text = new CloudEventCodec(TEXT_ONLY);
+        CloudEvent noData = base("none").build();
+        CloudEvent control = base("ctl").withData("text/plain", "a\u0001b".getBytes(StandardCharsets.UTF_8)).build();
+        CloudEvent plain = base("ok").withData("text/plain", "tab\tand line\n".getBytes(StandardCharsets.UTF_8)).build();
+
+        assertThat(text.encode(noData, PublishOptions.NONE).attributes()).containsOnlyKeys("content-type");
+        assertThat(text.encode(control, PublishOptions.NONE).attributes()).containsOnlyKeys("content-type");
+        assertThat(text.encode(plain, PublishOptions.NONE).attributes()).containsKey("ce-id");
+        assertThat(text.decode(received(text.encode(control, PublishOptions.NONE)), QUEUE)).isEqualTo(control);
+        assertThat(text.decode(received(text.encode(noData, PublishOptions.NONE)), QUEUE)).isEqualTo(noData);
     }
 
     @Test
