@@ -109,7 +109,9 @@ public final class Sluice implements AutoCloseable {
 
     /**
      * The message pipeline for a host that obtains messages itself (the Lambda and Cloud Run hosts); the
-     * {@link Worker} builds its own. Opens and checks the queue like a worker does.
+     * {@link Worker} builds its own. Opens and checks the queue like a worker does. The interceptors are
+     * exactly those given, outermost first: add a {@link dev.sluice.interceptor.LoggingInterceptor} for the
+     * lifecycle log lines a worker writes.
      */
     public Pipeline pipeline(QueueSpec spec, Router router, List<Interceptor> interceptors) {
         OpenQueue q = open(spec);

@@ -1,0 +1,100 @@
+package dev.sluice.runtime.config;
+
+import dev.sluice.ConfigurationException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads the merged settings into a {@link RuntimeConfig}, collecting every problem into one message. */
+final class ConfigParser {
+    private static final Logger log = LoggerFactory.getLogger(ConfigParser.class);
+
+    private final Sources sources;
+    private final List<String> problems;
+
+    private ConfigParser(Sources sources, List<String> problems) {
+        this.sources = sources;
+        this.problems = problems;
+    }
+
+    static RuntimeConfig parse(Map<String, String> env, Properties system) {
+        List<String> problems = new ArrayList<>();
+        Sources sources = Sources.read(env, system, problems);
+        sources.warnings.forEach(log::warn);
+        RuntimeConfig config = new ConfigParser(sources, problems).build();
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException("the Sluice runtime configuration is invalid:\n  - "
+                    + String.join("\n  - ", problems));
+        }
+        return config;
+    }
+
+    private RuntimeConfig build() {
+        Values v = new Values(sources.settings, problems);
+        List<String> modules = Arrays.stream(Optional.ofNullable(v.string(Keys.Global.MODULES.env)).orElse("").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<QueueConfig> queues = queues(v);
+        int port = v.integer(Keys.Global.PORT.env, 8080, 1, 65535);
+        int maxBody = v.integer(Keys.Global.HTTP_MAX_BODY.env, RuntimeConfig.DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE);
+        Duration shutdown = v.duration(Keys.Global.SHUTDOWN_TIMEOUT.env, Duration.ofSeconds(30));
+        return new RuntimeConfig(modules, queues, pushAuth(v), port, maxBody, shutdown);
+    }
+
+    private Optional<PushAuth> pushAuth(Values v) {
+        Setting audience = sources.settings.get(Keys.Global.PUSH_AUDIENCE.env);
+        Setting account = sources.settings.get(Keys.Global.PUSH_SERVICE_ACCOUNT.env);
+        URI jwks = v.uri(Keys.Global.PUSH_JWKS_URL.env);
+        if (audience == null && account == null) return Optional.empty();
+        if (audience == null || account == null) {
+            Setting set = audience != null ? audience : account;
+            String missing = audience == null ? Keys.Global.PUSH_AUDIENCE.env : Keys.Global.PUSH_SERVICE_ACCOUNT.env;
+            problems.add(set.origin() + " is set but " + missing + " is not: push token verification needs both"
+                    + " (set " + missing + ", or unset " + set.origin() + " to turn verification off)");
+            return Optional.empty();
+        }
+        return Optional.of(new PushAuth(audience.value(), account.value(), jwks != null ? jwks : PushAuth.GOOGLE_JWKS));
+    }
+
+    private List<QueueConfig> queues(Values v) {
+        Map<String, List<String>> byQueue = new TreeMap<>();
+        for (String variable : sources.settings.keySet()) {
+            if (!variable.startsWith(Keys.QUEUE_PREFIX)) continue;
+            String rest = variable.substring(Keys.QUEUE_PREFIX.length());
+            Keys.Queue key = Keys.Queue.BY_LENGTH.stream()
+                    .filter(k -> rest.endsWith("_" + k.name()) && rest.length() > k.name().length() + 1)
+                    .findFirst().orElse(null);
+            if (key == null) {
+                problems.add(sources.settings.get(variable).origin() + ": unknown queue setting; write SLUICE_QUEUE_<NAME>_<KEY>"
+                        + " with <KEY> one of " + Arrays.toString(Keys.Queue.values()));
+                continue;
+            }
+            byQueue.computeIfAbsent(rest.substring(0, rest.length() - key.name().length() - 1), k -> new ArrayList<>())
+                    .add(variable);
+        }
+        List<QueueConfig> queues = new ArrayList<>();
+        byQueue.forEach((envKey, variables) -> {
+            String name = sources.queueNames.getOrDefault(envKey, envKey.toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            String uriVariable = Keys.QUEUE_PREFIX + envKey + "_URI";
+            if (!sources.settings.containsKey(uriVariable)) {
+                problems.add(sources.settings.get(variables.get(0)).origin() + " is set, but queue '" + name
+                        + "' has no URI: set " + uriVariable + " (or sluice.queue." + name + ".uri)");
+                return;
+            }
+            QueueConfig q = new QueueSettings(name, envKey, v, problems).build();
+            if (q != null) queues.add(q);
+        });
+        if (queues.isEmpty() && problems.isEmpty()) {
+            problems.add("no queue is configured: set SLUICE_QUEUE_<NAME>_URI (e.g. SLUICE_QUEUE_ORDERS_URI=sqs://orders)"
+                    + " or the system property sluice.queue.<name>.uri");
+        }
+        return queues;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.sluice.runtime.config;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every setting, by its environment variable and its property name (the README's table is this file).
+ * Queue settings are {@code SLUICE_QUEUE_<NAME>_<KEY>} and {@code sluice.queue.<name>.<key>}, where the
+ * property key is the variable's key in lower case with hyphens: {@code RETRY_INITIAL_DELAY} is
+ * {@code retry-initial-delay}.
+ */
+final class Keys {
+    static final String QUEUE_PREFIX = "SLUICE_QUEUE_";
+    static final String QUEUE_PROPERTY_PREFIX = "sluice.queue.";
+
+    private Keys() {
+    }
+
+    /** Settings of the whole process. */
+    enum Global {
+        CONFIG_FILE("SLUICE_CONFIG_FILE", "sluice.config.file"),
+        MODULES("SLUICE_MODULES", "sluice.modules"),
+        PUSH_AUDIENCE("SLUICE_PUSH_AUDIENCE", "sluice.push.audience"),
+        PUSH_SERVICE_ACCOUNT("SLUICE_PUSH_SERVICE_ACCOUNT", "sluice.push.service-account"),
+        PUSH_JWKS_URL("SLUICE_PUSH_JWKS_URL", "sluice.push.jwks-url"),
+        PORT("PORT", "sluice.http.port"),
+        HTTP_MAX_BODY("SLUICE_HTTP_MAX_BODY_BYTES", "sluice.http.max-body-bytes"),
+        SHUTDOWN_TIMEOUT("SLUICE_SHUTDOWN_TIMEOUT", "sluice.shutdown-timeout");
+
+        final String env;
+        final String property;
+
+        Global(String env, String property) {
+            this.env = env;
+            this.property = property;
+        }
+
+        static Global byProperty(String property) {
+            for (Global g : values()) if (g.property.equals(property)) return g;
+            return null;
+        }
+    }
+
+    /** Settings of one queue. */
+    enum Queue {
+        URI, DLQ, MAX_DELIVERY_ATTEMPTS, RETRY, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, RETRY_MULTIPLIER, RETRY_JITTER,
+        LEASE, CONCURRENCY, ORDERING, PROVISIONING;
+
+        /** Longest first, so that {@code _RETRY_MAX_DELAY} is not read as {@code _RETRY}. */
+        static final List<Queue> BY_LENGTH = Arrays.stream(values())
+                .sorted(Comparator.comparingInt((Queue q) -> q.name().length()).reversed()).toList();
+
+        String property() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        static Queue byProperty(String key) {
+            for (Queue q : values()) if (q.property().equals(key)) return q;
+            return null;
+        }
+    }
+
+    /** {@code welcome-email} → {@code WELCOME_EMAIL}. */
+    static String envName(String logicalName) {
+        return logicalName.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+    }
+}

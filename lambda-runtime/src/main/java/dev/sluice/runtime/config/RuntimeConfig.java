@@ -1,0 +1,55 @@
+package dev.sluice.runtime.config;
+
+import dev.sluice.ConfigurationException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Everything the runtime reads from its environment, parsed and checked in one place. Immutable. Values
+ * come from environment variables, then system properties, then a properties file (the first that sets a
+ * key wins); what none sets takes {@link dev.sluice.QueueSpec}'s defaults. The module README has the table.
+ *
+ * @param modules         the application's Guice module classes ({@code SLUICE_MODULES})
+ * @param queues          the queues, by logical name, sorted
+ * @param pushAuth        OIDC verification of Pub/Sub push requests, when configured
+ * @param port            the HTTP port of the Cloud Run host ({@code PORT}, default 8080)
+ * @param maxBodyBytes    the largest HTTP request body the Cloud Run host accepts
+ * @param shutdownTimeout how long a host waits for in-flight messages on SIGTERM
+ */
+public record RuntimeConfig(List<String> modules, List<QueueConfig> queues, Optional<PushAuth> pushAuth, int port,
+                            int maxBodyBytes, Duration shutdownTimeout) {
+    /** Default {@link #maxBodyBytes()}: a 10 MB Pub/Sub message, base64-encoded in a push envelope, fits. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+    public RuntimeConfig {
+        modules = List.copyOf(modules);
+        queues = List.copyOf(queues);
+        Objects.requireNonNull(pushAuth, "pushAuth");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    }
+
+    /** Reads the process environment and system properties (and the file they may name). */
+    public static RuntimeConfig load() {
+        return load(System.getenv(), System.getProperties());
+    }
+
+    /**
+     * Reads {@code env} and {@code system}, and the properties file named by {@code SLUICE_CONFIG_FILE}
+     * or {@code sluice.config.file}.
+     *
+     * @throws ConfigurationException listing every problem found, each naming the setting and what to change
+     */
+    public static RuntimeConfig load(Map<String, String> env, Properties system) {
+        return ConfigParser.parse(env, system);
+    }
+
+    /** The queue named {@code name} (logical name, any case, hyphens or underscores). */
+    public Optional<QueueConfig> queue(String name) {
+        String key = Keys.envName(name);
+        return queues.stream().filter(q -> q.envKey().equals(key)).findFirst();
+    }
+}
