@@ -58,11 +58,8 @@ final class PubSubDriver implements QueueDriver {
     private static final Logger log = LoggerFactory.getLogger(PubSubDriver.class);
     /** Messages per send, pull and ack call: Pub/Sub takes 1,000; 100 keeps requests well under 10 MB. */
     static final int BATCH = 100;
-    /** Pauses between pulls that found nothing, while the caller's maxWait lasts. */
-    private static final long FIRST_PAUSE_MS = 10;
-    private static final long MAX_PAUSE_MS = 200;
     /** Shortest deadline of one pull call; shorter ones risk the service leasing messages nobody reads. */
-    private static final Duration MIN_PULL_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration MIN_PULL_TIMEOUT = Duration.ofMillis(200);
     /** Longest a send waits for the broker's answers. */
     private static final Duration SEND_WAIT = Duration.ofSeconds(60);
     /** How long an interrupted receive waits for the pull under way, to give its messages back. */
@@ -151,23 +148,23 @@ final class PubSubDriver implements QueueDriver {
         return results;
     }
 
+    /**
+     * One long-polling Pull per call: the service holds it until messages arrive or the deadline passes
+     * (answered as DEADLINE_EXCEEDED, which is an empty receive). A service that answers empty early is
+     * asked again for the time that is left.
+     */
     @Override
     public List<InboundMessage> receive(int max, Duration maxWait) throws InterruptedException {
         String subscription = address.subscriptionName();
         PullRequest request = PullRequest.newBuilder().setSubscription(subscription)
                 .setMaxMessages(Math.max(1, Math.min(max, BATCH))).build();
-        long deadline = System.nanoTime() + Math.max(0, maxWait.toNanos());
-        long pause = FIRST_PAUSE_MS;
+        long deadline = System.nanoTime() + Math.max(MIN_PULL_TIMEOUT.toNanos(), maxWait.toNanos());
         while (true) {
             if (Thread.interrupted()) throw new InterruptedException("interrupted while receiving from " + subscription);
             long remaining = deadline - System.nanoTime();
-            Duration timeout = Duration.ofNanos(Math.max(remaining, MIN_PULL_TIMEOUT.toNanos()));
-            List<ReceivedMessage> got = pull(request, timeout);
-            if (!got.isEmpty()) return got.stream().map(PubSubDriver::toInbound).toList();
-            remaining = deadline - System.nanoTime();
             if (remaining <= 0) return List.of();
-            Thread.sleep(Math.min(pause, Math.max(1, remaining / 1_000_000)));
-            pause = Math.min(pause * 2, MAX_PAUSE_MS);
+            List<ReceivedMessage> got = pull(request, Duration.ofNanos(remaining));
+            if (!got.isEmpty()) return got.stream().map(PubSubDriver::toInbound).toList();
         }
     }
 

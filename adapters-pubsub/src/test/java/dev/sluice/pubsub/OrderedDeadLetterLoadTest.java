@@ -72,8 +72,12 @@ class OrderedDeadLetterLoadTest {
                 }
                 sluice.publisher(spec.uri()).publishAll(outgoing).get(60, TimeUnit.SECONDS);
                 Await.until("every event handled or dead-lettered", () -> {
-                    int done = handled.values().stream().mapToInt(List::size).sum();
-                    return done >= EVENTS - 200 && done + peek(sluice, spec).size() >= EVENTS;
+                    Set<Integer> done = new HashSet<>();
+                    handled.values().forEach(l -> { synchronized (l) { done.addAll(l); } });
+                    if (done.size() < EVENTS - 200) return false;
+                    Set<String> dead = new HashSet<>();
+                    peek(sluice, spec).forEach(d -> dead.add(d.event().getId()));
+                    return dead.containsAll(failedForGood) && done.size() + dead.size() >= EVENTS;
                 }, Duration.ofSeconds(90));
             }
             List<DeadLetter> dead = peek(sluice, spec);

@@ -14,7 +14,11 @@ import com.google.pubsub.v1.StreamingPullResponse;
 import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.SubscriberGrpc;
 import com.google.pubsub.v1.UpdateSubscriptionRequest;
+import io.grpc.Context;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Subscriber service: subscriptions, Pull, StreamingPull, Acknowledge and ModifyAckDeadline.
@@ -63,18 +67,38 @@ final class SubscriberService extends SubscriberGrpc.SubscriberImplBase {
         });
     }
 
-    /** Answers at once with what is available now, possibly nothing (the service may also wait a while). */
+    /**
+     * Answers with what is available now; with nothing available, waits (long polling) until messages
+     * arrive or the client's deadline passes, unless the request asks to return immediately or carries no
+     * deadline.
+     */
     @Override
     public void pull(PullRequest request, StreamObserver<PullResponse> responses) {
-        Calls.unary(responses, () -> {
-            SubscriptionState subscription = registry.subscription(request.getSubscription());
+        SubscriptionState subscription;
+        try {
+            subscription = registry.subscription(request.getSubscription());
             if (request.getMaxMessages() <= 0) {
                 throw Errors.invalid("max_messages must be greater than 0.");
             }
-            return PullResponse.newBuilder()
-                    .addAllReceivedMessages(subscription.pull(request.getMaxMessages()))
-                    .build();
-        });
+        } catch (StatusRuntimeException e) {
+            responses.onError(e);
+            return;
+        }
+        if (request.getReturnImmediately() || Context.current().getDeadline() == null) {
+            Calls.unary(responses, () -> PullResponse.newBuilder()
+                    .addAllReceivedMessages(subscription.pull(request.getMaxMessages())).build());
+            return;
+        }
+        ServerCallStreamObserver<PullResponse> call = (ServerCallStreamObserver<PullResponse>) responses;
+        AtomicReference<Runnable> callOff = new AtomicReference<>(() -> { });
+        call.setOnCancelHandler(() -> callOff.get().run());
+        callOff.set(subscription.pullOrWait(request.getMaxMessages(), messages -> {
+            if (call.isCancelled()) {
+                return; // leased to nobody: redelivered when the ack deadline passes, as on the service
+            }
+            call.onNext(PullResponse.newBuilder().addAllReceivedMessages(messages).build());
+            call.onCompleted();
+        }));
     }
 
     @Override

@@ -52,6 +52,11 @@ final class SubscriptionState {
     private final Map<String, PendingMessage> leased = new HashMap<>();
     private final OrderingBatches batches = new OrderingBatches();
     private final List<StreamingPullSession> sessions = new ArrayList<>();
+    private final List<WaitingPull> waitingPulls = new ArrayList<>();
+
+    /** A unary pull waiting for messages (long polling), answered by {@link #dispatch()}. */
+    private record WaitingPull(int maxMessages, java.util.function.Consumer<List<ReceivedMessage>> reply) {
+    }
     /** The one timer that wakes delivery when the earliest backing-off message becomes available. */
     private TimeSource.Cancellable wakeUp;
     private Instant wakeUpAt;
@@ -91,6 +96,8 @@ final class SubscriptionState {
         }
         List.copyOf(sessions).forEach(session -> session.abort(status));
         sessions.clear();
+        List.copyOf(waitingPulls).forEach(pull -> pull.reply().accept(List.of()));
+        waitingPulls.clear();
     }
 
     /** Adds a message published to this subscription's topic. */
@@ -107,6 +114,25 @@ final class SubscriptionState {
     /** Unary pull: up to {@code maxMessages} available messages, leased for the subscription's ack deadline. */
     synchronized List<ReceivedMessage> pull(int maxMessages) {
         return lease(take(maxMessages, Long.MAX_VALUE), null, config.getAckDeadlineSeconds());
+    }
+
+    /**
+     * Unary pull that waits: answers {@code reply} now when messages are available, otherwise when the next
+     * ones arrive. Returns what calls the wait off (the client's deadline passed or it cancelled).
+     */
+    synchronized Runnable pullOrWait(int maxMessages, java.util.function.Consumer<List<ReceivedMessage>> reply) {
+        List<ReceivedMessage> now = pull(maxMessages);
+        if (!now.isEmpty() || deleted) {
+            reply.accept(now);
+            return () -> { };
+        }
+        WaitingPull waiting = new WaitingPull(maxMessages, reply);
+        waitingPulls.add(waiting);
+        return () -> {
+            synchronized (this) {
+                waitingPulls.remove(waiting);
+            }
+        };
     }
 
     /** Starts delivering to {@code session}; NOT_FOUND when this subscription was deleted meanwhile. */
@@ -157,6 +183,15 @@ final class SubscriptionState {
     synchronized void dispatch() {
         if (deleted) {
             return;
+        }
+        while (!waitingPulls.isEmpty()) {
+            WaitingPull waiting = waitingPulls.get(0);
+            List<PendingMessage> batch = take(waiting.maxMessages(), Long.MAX_VALUE);
+            if (batch.isEmpty()) {
+                break;
+            }
+            waitingPulls.remove(0);
+            waiting.reply().accept(lease(batch, null, config.getAckDeadlineSeconds()));
         }
         boolean sent = true;
         while (sent) {

@@ -151,10 +151,19 @@ final class PubSubClients implements AutoCloseable {
                 .setMaxOutstandingElementCount(1000L).build());
     }
 
-    /** One unary Pull. */
+    /** One unary Pull that answers at once with what is available ({@code return_immediately}). */
+    @SuppressWarnings("deprecation")
     List<ReceivedMessage> pull(String subscription, int maxMessages) {
-        return stub.pullCallable().call(PullRequest.newBuilder()
+        return stub.pullCallable().call(PullRequest.newBuilder().setReturnImmediately(true)
                 .setSubscription(subscription).setMaxMessages(maxMessages).build())
+                .getReceivedMessagesList();
+    }
+
+    /** One unary Pull that waits up to {@code timeout} for messages (long polling). */
+    List<ReceivedMessage> pullWaiting(String subscription, int maxMessages, java.time.Duration timeout) {
+        return stub.pullCallable().call(PullRequest.newBuilder()
+                .setSubscription(subscription).setMaxMessages(maxMessages).build(),
+                com.google.api.gax.grpc.GrpcCallContext.createDefault().withTimeoutDuration(timeout))
                 .getReceivedMessagesList();
     }
 

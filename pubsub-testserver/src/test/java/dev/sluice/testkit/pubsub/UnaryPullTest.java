@@ -167,4 +167,23 @@ class UnaryPullTest {
                     .hasCauseInstanceOf(InvalidArgumentException.class);
         }
     }
+
+    @Test
+    void aPullWithNothingAvailableWaitsForTheNextMessage() throws Exception {
+        java.util.concurrent.CompletableFuture<List<ReceivedMessage>> waiting = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> clients.pullWaiting(subscription, 10, java.time.Duration.ofSeconds(20)));
+        Thread.sleep(300);
+        assertThat(waiting).as("still waiting: nothing was published").isNotDone();
+
+        publish(publisher, message("late"));
+
+        assertThat(data(waiting.get(20, java.util.concurrent.TimeUnit.SECONDS))).containsExactly("late");
+    }
+
+    @Test
+    void aWaitingPullWithNothingToDeliverEndsAtTheClientsDeadline() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> clients.pullWaiting(subscription, 10, java.time.Duration.ofMillis(300)))
+                .isInstanceOf(com.google.api.gax.rpc.DeadlineExceededException.class);
+    }
 }
