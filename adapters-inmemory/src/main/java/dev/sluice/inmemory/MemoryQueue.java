@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.UUID;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -37,6 +36,7 @@ public final class MemoryQueue {
     private final Map<String, ArrayDeque<Message>> lanes = new HashMap<>();
     private final LinkedHashMap<String, Sent> deduplication = new LinkedHashMap<>();
     private int delayed;
+    private long sequence;
     private Duration lease = Duration.ofSeconds(30);
     private int maxReceiveCount;
     private MemoryQueue deadLetterQueue;
@@ -111,7 +111,7 @@ public final class MemoryQueue {
                 Sent earlier = deduplication.get(content.deduplicationId());
                 if (earlier != null) return earlier.messageId();
             }
-            Message m = new Message(UUID.randomUUID().toString(), content, now, now.plus(content.delay()));
+            Message m = new Message(name + "-" + (++sequence), content, now, now.plus(content.delay()));
             if (content.deduplicationId() != null) deduplication.put(content.deduplicationId(), new Sent(m.id, now));
             String key = content.orderingKey();
             if (key != null) {
@@ -146,7 +146,7 @@ public final class MemoryQueue {
                     continue;
                 }
                 m.receiveCount++;
-                m.leaseToken = UUID.randomUUID().toString();
+                m.leaseToken = m.id + "@" + m.receiveCount;
                 leased.put(m.leaseToken, m);
                 String token = m.leaseToken;
                 m.timer = scheduler.schedule(lease, () -> expire(token));

@@ -98,7 +98,8 @@ class WorkerOnVirtualClockTest {
                 Await.until("attempt " + n + " waiting for its retry", () -> runs.get() == n && queue("mem://always").stats().delayed() == 1);
                 clock.advance(Duration.ofSeconds(10L << (n - 1)));
             }
-            Await.until("dead-lettered", () -> queue("mem://always-dlq").stats().total() == 1);
+            Await.until("dead-lettered, then acked", () -> queue("mem://always-dlq").stats().total() == 1
+                    && queue("mem://always").stats().total() == 0);
             clock.advance(Duration.ofHours(1));
         }
         List<DeadLetter> dead = sluice.deadLetters(spec).peek(10);

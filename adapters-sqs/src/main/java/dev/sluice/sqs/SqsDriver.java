@@ -57,7 +57,8 @@ final class SqsDriver implements QueueDriver {
 
     private final SqsAddress address;
     private final SqsClients clients;
-    private final SqsAsyncClient client;
+    /** Acquired on first use: a Lambda batch that succeeds never calls SQS, so a cold start need not build a client. */
+    private volatile SqsAsyncClient client;
     private final DriverContext context;
     private final Capabilities capabilities;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -70,7 +71,6 @@ final class SqsDriver implements QueueDriver {
         this.address = address;
         this.clients = clients;
         this.context = context;
-        this.client = clients.acquire(address.clientKey(), address);
         this.capabilities = address.fifo() ? SqsCapabilities.FIFO : SqsCapabilities.STANDARD;
         this.queueUrl = address.queueUrl();
     }
@@ -130,7 +130,7 @@ final class SqsDriver implements QueueDriver {
                            SendResult[] results) {
         SendMessageBatchResponse response;
         try {
-            response = call(client.sendMessageBatch(b -> b.queueUrl(url).entries(entries)), "sqs:SendMessage");
+            response = call(client().sendMessageBatch(b -> b.queueUrl(url).entries(entries)), "sqs:SendMessage");
         } catch (SluiceException e) {
             DriverError error = new DriverError(e.code(), e.getMessage(), e.getCause());
             for (SendMessageBatchRequestEntry entry : entries) results[Integer.parseInt(entry.id())] = SendResult.failed(error);
@@ -245,7 +245,7 @@ final class SqsDriver implements QueueDriver {
         if (known != null) return known;
         boolean value;
         try {
-            var attributes = call(client.getQueueAttributes(b -> b.queueUrl(queueUrl())
+            var attributes = call(client().getQueueAttributes(b -> b.queueUrl(queueUrl())
                     .attributeNames(QueueAttributeName.CONTENT_BASED_DEDUPLICATION)), "sqs:GetQueueAttributes");
             value = "true".equalsIgnoreCase(attributes.attributes().get(QueueAttributeName.CONTENT_BASED_DEDUPLICATION));
         } catch (SluiceException e) {
@@ -272,7 +272,7 @@ final class SqsDriver implements QueueDriver {
                 .messageAttributeNames("All");
         Integer lease = leaseSeconds;
         if (lease != null) request.visibilityTimeout(lease);
-        CompletableFuture<ReceiveMessageResponse> call = client.receiveMessage(request.build());
+        CompletableFuture<ReceiveMessageResponse> call = client().receiveMessage(request.build());
         ReceiveMessageResponse response;
         try {
             response = call.get();
@@ -305,7 +305,7 @@ final class SqsDriver implements QueueDriver {
             entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(String.valueOf(i))
                     .receiptHandle(messages.get(i).receiptHandle()).visibilityTimeout(0).build());
         }
-        return client.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries))
+        return client().changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries))
                 .handle((r, t) -> {
                     if (t != null || (r != null && r.hasFailed() && !r.failed().isEmpty())) {
                         log.warn("could not release {} messages of {} after an interrupted receive; they come back when"
@@ -353,7 +353,7 @@ final class SqsDriver implements QueueDriver {
         }
         DeleteMessageBatchResponse response;
         try {
-            response = call(client.deleteMessageBatch(b -> b.queueUrl(queueUrl()).entries(entries)), "sqs:DeleteMessage");
+            response = call(client().deleteMessageBatch(b -> b.queueUrl(queueUrl()).entries(entries)), "sqs:DeleteMessage");
         } catch (SluiceException e) {
             DriverError error = new DriverError(e.code(), e.getMessage(), e.getCause());
             return batch.stream().map(m -> new AckFailure(m, error)).toList();
@@ -387,7 +387,7 @@ final class SqsDriver implements QueueDriver {
             seconds = SqsCapabilities.MAX_VISIBILITY_SECONDS;
         }
         int timeout = (int) Math.max(0, seconds);
-        call(client.changeMessageVisibility(b -> b.queueUrl(queueUrl()).receiptHandle(message.ackHandle())
+        call(client().changeMessageVisibility(b -> b.queueUrl(queueUrl()).receiptHandle(message.ackHandle())
                 .visibilityTimeout(timeout)), "sqs:ChangeMessageVisibility");
     }
 
@@ -397,16 +397,16 @@ final class SqsDriver implements QueueDriver {
     public List<String> provision(QueueSpec spec, URI deadLetterUri) {
         long lease = Math.min(ceilSeconds(spec.lease()), SqsCapabilities.MAX_VISIBILITY_SECONDS);
         leaseSeconds = (int) lease;
-        SqsProvisioner.Result result = new SqsProvisioner(client, address, context).provision(spec, deadLetterUri, (int) lease);
+        SqsProvisioner.Result result = new SqsProvisioner(client(), address, context).provision(spec, deadLetterUri, (int) lease);
         if (result.queueUrl() != null) queueUrl = result.queueUrl();
         return result.mismatches();
     }
 
     @Override
     public <T> Optional<T> unwrap(Class<T> type) {
-        if (type == SqsAsyncClient.class) return Optional.of(type.cast(client));
+        if (type == SqsAsyncClient.class) return Optional.of(type.cast(client()));
         if (type == String.class) return Optional.of(type.cast(queueUrl()));
-        if (type == SqsRedrive.class) return Optional.of(type.cast(new SqsRedrive(client, address, queueUrl())));
+        if (type == SqsRedrive.class) return Optional.of(type.cast(new SqsRedrive(client(), address, queueUrl())));
         return Optional.empty();
     }
 
@@ -419,7 +419,22 @@ final class SqsDriver implements QueueDriver {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         pendingReceives.forEach(f -> f.cancel(true));
-        clients.release(address.clientKey());
+        synchronized (this) {
+            if (client != null) clients.release(address.clientKey());
+        }
+    }
+
+    /** The shared client for this driver's region and endpoint, acquired on first use. */
+    private SqsAsyncClient client() {
+        SqsAsyncClient c = client;
+        if (c != null) return c;
+        synchronized (this) {
+            if (client == null) {
+                if (closed.get()) throw new IllegalStateException("the driver for " + address.uri() + " is closed");
+                client = clients.acquire(address.clientKey(), address);
+            }
+            return client;
+        }
     }
 
     @Override
@@ -434,7 +449,7 @@ final class SqsDriver implements QueueDriver {
         String url = queueUrl;
         if (url != null) return url;
         try {
-            url = call(client.getQueueUrl(b -> b.queueName(address.name()).queueOwnerAWSAccountId(address.ownerAccount())),
+            url = call(client().getQueueUrl(b -> b.queueName(address.name()).queueOwnerAWSAccountId(address.ownerAccount())),
                     "sqs:GetQueueUrl").queueUrl();
         } catch (SluiceException e) {
             if (e.code() == ErrorCode.NOT_FOUND || SqsErrors.unwrap(e.getCause()) instanceof QueueDoesNotExistException) {

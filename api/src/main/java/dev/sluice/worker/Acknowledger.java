@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 final class Acknowledger {
     private static final Logger log = LoggerFactory.getLogger(Acknowledger.class);
     private static final int MAX_TRIES = 3;
+    /** How long a partial batch waits for more acks: fewer, fuller DeleteMessageBatch calls for a few ms of delay. */
+    static final long LINGER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
     private static final InboundMessage STOP =
             new InboundMessage("stop", new byte[0], java.util.Map.of(), null, OptionalInt.empty(), null, "stop", null);
 
@@ -58,6 +60,20 @@ final class Acknowledger {
                 return;
             }
             queue.drainTo(batch, maxBatch - 1);
+            long deadline = System.nanoTime() + LINGER_NANOS;
+            while (batch.size() < maxBatch && !batch.contains(STOP)) {
+                long left = deadline - System.nanoTime();
+                InboundMessage next;
+                try {
+                    next = left <= 0 ? null : queue.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                if (next == null) break;
+                batch.add(next);
+                queue.drainTo(batch, maxBatch - batch.size());
+            }
             stopping = batch.remove(STOP);
             if (stopping) queue.drainTo(batch);
             for (int from = 0; from < batch.size(); from += maxBatch) {

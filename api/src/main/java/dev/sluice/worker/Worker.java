@@ -65,7 +65,8 @@ public final class Worker implements AutoCloseable {
         int loops = (spec.concurrency() + batch - 1) / batch;
         ThreadFactory receiveThreads = threads("sluice-receive-" + name);
         for (int i = 0; i < loops; i++) {
-            receivers.add(receiveThreads.newThread(new ReceiveLoop(driver, permits, dispatcher, stopped)));
+            receivers.add(receiveThreads.newThread(new ReceiveLoop(driver, permits, dispatcher, stopped,
+                    spec.concurrency() / loops)));
         }
     }
 
