@@ -44,7 +44,7 @@ final class ReceiveLoop implements Runnable {
     public void run() {
         Duration backoff = FIRST_BACKOFF;
         while (stopped.getCount() > 0) {
-            int slots;
+            int slots = 0;
             try {
                 permits.acquire();
                 slots = 1;
@@ -56,6 +56,7 @@ final class ReceiveLoop implements Runnable {
                     slots++;
                 }
             } catch (InterruptedException e) {
+                permits.release(slots); // interrupted while filling a batch: give back what was taken
                 return;
             }
             List<InboundMessage> received;
