@@ -46,9 +46,11 @@ public interface Delivery {
 
     /**
      * Extends this message's lease to {@code duration} from now. Rarely needed: the engine extends the lease
-     * of a handler that runs long by itself.
+     * of a handler that runs long by itself, up to the queue's handler timeout. Returns false where the host
+     * cannot extend a lease (a Pub/Sub push request on Cloud Run: the subscription's ack deadline bounds the
+     * handler), never silently.
      */
-    void extendLease(Duration duration);
+    boolean extendLease(Duration duration);
 
     /** The broker's own message ({@code software.amazon.awssdk.services.sqs.model.Message}, ...) or the raw {@code InboundMessage}. */
     <T> Optional<T> unwrap(Class<T> type);

@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.util.Properties;
 
 /** The defaults in {@code queue-defaults.properties}, the one source of truth the Terraform modules are checked against. */
-record QueueDefaults(int maxDeliveryAttempts, Duration lease, RetryPolicy retryPolicy, int concurrency) {
+record QueueDefaults(int maxDeliveryAttempts, Duration lease, Duration handlerTimeout, RetryPolicy retryPolicy,
+                     int concurrency) {
 
     static final QueueDefaults INSTANCE = load();
 
@@ -27,6 +28,7 @@ record QueueDefaults(int maxDeliveryAttempts, Duration lease, RetryPolicy retryP
         return new QueueDefaults(
                 Integer.parseInt(p.getProperty("maxDeliveryAttempts")),
                 Duration.ofSeconds(Long.parseLong(p.getProperty("leaseSeconds"))),
+                Duration.ofSeconds(Long.parseLong(p.getProperty("handlerTimeoutSeconds"))),
                 retry,
                 Integer.parseInt(p.getProperty("concurrency")));
     }

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param retryPolicy         delay before each redelivery after a failure
  * @param lease               how long a received message stays invisible to other consumers; renewed while
  *                            its handler runs
+ * @param handlerTimeout      how long a handler may run: past it, its lease is no longer renewed, the handler
+ *                            is interrupted and the attempt fails (a {@link HandlerTimeoutException})
  * @param concurrency         most handlers running at once
  * @param ordering            messages carry ordering keys and must be handled in order per key
  * @param deduplication       publishers set deduplication ids the broker must honour
@@ -28,7 +30,7 @@ import java.util.Objects;
  */
 public record QueueSpec(
         URI uri, URI deadLetterUri, int maxDeliveryAttempts, RetryPolicy retryPolicy, Duration lease,
-        int concurrency, boolean ordering, boolean deduplication, boolean delays, Provisioning provisioning,
+        Duration handlerTimeout, int concurrency, boolean ordering, boolean deduplication, boolean delays, Provisioning provisioning,
         boolean failOnMismatch) {
 
     /** Whether the queue and its dead-letter queue are created when they do not exist. */
@@ -45,6 +47,7 @@ public record QueueSpec(
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(handlerTimeout, "handlerTimeout");
         Objects.requireNonNull(provisioning, "provisioning");
         if (uri.getScheme() == null) {
             throw new ConfigurationException("queue uri '" + uri + "' has no scheme; write e.g. mem://" + uri);
@@ -57,6 +60,9 @@ public record QueueSpec(
         }
         if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new ConfigurationException("lease must be at least 1s, was " + lease);
+        }
+        if (handlerTimeout.compareTo(lease) < 0) {
+            throw new ConfigurationException("handlerTimeout (" + handlerTimeout + ") must be at least the lease (" + lease + ")");
         }
     }
 
@@ -76,7 +82,7 @@ public record QueueSpec(
     /** A builder holding this spec's values. */
     public Builder toBuilder() {
         return new Builder(uri).deadLetterQueue(deadLetterUri).maxDeliveryAttempts(maxDeliveryAttempts)
-                .retryPolicy(retryPolicy).lease(lease).concurrency(concurrency).ordering(ordering)
+                .retryPolicy(retryPolicy).lease(lease).handlerTimeout(handlerTimeout).concurrency(concurrency).ordering(ordering)
                 .deduplication(deduplication).delays(delays).provisioning(provisioning).failOnMismatch(failOnMismatch);
     }
 
@@ -87,6 +93,7 @@ public record QueueSpec(
         private int maxDeliveryAttempts = QueueDefaults.INSTANCE.maxDeliveryAttempts();
         private RetryPolicy retryPolicy = QueueDefaults.INSTANCE.retryPolicy();
         private Duration lease = QueueDefaults.INSTANCE.lease();
+        private Duration handlerTimeout = QueueDefaults.INSTANCE.handlerTimeout();
         private int concurrency = QueueDefaults.INSTANCE.concurrency();
         private boolean ordering;
         private boolean deduplication;
@@ -103,6 +110,8 @@ public record QueueSpec(
         public Builder maxDeliveryAttempts(int v) { maxDeliveryAttempts = v; return this; }
         public Builder retryPolicy(RetryPolicy v) { retryPolicy = v; return this; }
         public Builder lease(Duration v) { lease = v; return this; }
+        /** How long a handler may run (default 15 minutes, from {@code queue-defaults.properties}). */
+        public Builder handlerTimeout(Duration v) { handlerTimeout = v; return this; }
         public Builder concurrency(int v) { concurrency = v; return this; }
         public Builder ordering(boolean v) { ordering = v; return this; }
         public Builder deduplication(boolean v) { deduplication = v; return this; }
@@ -111,7 +120,7 @@ public record QueueSpec(
         public Builder failOnMismatch(boolean v) { failOnMismatch = v; return this; }
 
         public QueueSpec build() {
-            return new QueueSpec(uri, deadLetterUri, maxDeliveryAttempts, retryPolicy, lease, concurrency, ordering,
+            return new QueueSpec(uri, deadLetterUri, maxDeliveryAttempts, retryPolicy, lease, handlerTimeout, concurrency, ordering,
                     deduplication, delays, provisioning, failOnMismatch);
         }
     }

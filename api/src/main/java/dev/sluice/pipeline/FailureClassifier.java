@@ -7,7 +7,6 @@ import dev.sluice.PermanentFailureException;
 import dev.sluice.QueueSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.OptionalInt;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -23,19 +22,19 @@ final class FailureClassifier {
         this.random = random;
     }
 
-    Outcome classify(Throwable failure, OptionalInt attempt, Instant firstFailure, Instant now) {
-        Integer attempts = attempt.isPresent() ? attempt.getAsInt() : null;
+    /** @param attempt the number of the attempt that failed, 1 for the first */
+    Outcome classify(Throwable failure, int attempt, Instant firstFailure, Instant now) {
         if (isPermanent(failure)) {
-            return deadLetter(Cause.PERMANENT_FAILURE, failure, attempts, firstFailure, now);
+            return deadLetter(Cause.PERMANENT_FAILURE, failure, attempt, firstFailure, now);
         }
-        if (attempts != null && attempts >= spec.maxDeliveryAttempts()) {
-            return deadLetter(Cause.MAX_ATTEMPTS, failure, attempts, firstFailure, now);
+        if (attempt >= spec.maxDeliveryAttempts()) {
+            return deadLetter(Cause.MAX_ATTEMPTS, failure, attempt, firstFailure, now);
         }
         return new Outcome.Retry(retryDelay(attempt), failure);
     }
 
-    Duration retryDelay(OptionalInt attempt) {
-        return spec.retryPolicy().delayAfter(attempt.orElse(1), random);
+    Duration retryDelay(int attempt) {
+        return spec.retryPolicy().delayAfter(attempt, random);
     }
 
     Outcome.DeadLetter deadLetter(Cause cause, Throwable failure, Integer attempts, Instant first, Instant now) {

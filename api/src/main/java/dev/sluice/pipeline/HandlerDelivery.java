@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /** The {@link Delivery} a handler gets: one message, its follow-ups, its lease. */
 final class HandlerDelivery implements Delivery {
@@ -22,11 +22,11 @@ final class HandlerDelivery implements Delivery {
     private final String queue;
     private final Events events;
     private final Publisher followUpPublisher;
-    private final Consumer<Duration> leaseExtender;
+    private final Predicate<Duration> leaseExtender;
     private final List<FollowUp> followUps = new ArrayList<>();
 
     HandlerDelivery(CloudEvent event, InboundMessage message, String queue, Events events, Publisher followUpPublisher,
-                    Consumer<Duration> leaseExtender) {
+                    Predicate<Duration> leaseExtender) {
         this.event = event;
         this.message = message;
         this.queue = queue;
@@ -82,8 +82,13 @@ final class HandlerDelivery implements Delivery {
     }
 
     @Override
-    public void extendLease(Duration duration) {
-        leaseExtender.accept(duration);
+    public boolean extendLease(Duration duration) {
+        return leaseExtender.test(Objects.requireNonNull(duration, "duration"));
+    }
+
+    /** The message as the broker delivered it. */
+    InboundMessage message() {
+        return message;
     }
 
     @Override

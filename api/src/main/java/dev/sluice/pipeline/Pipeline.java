@@ -3,6 +3,7 @@ package dev.sluice.pipeline;
 import dev.sluice.DeadLetterReason.Cause;
 import dev.sluice.EventHandler;
 import dev.sluice.Events;
+import dev.sluice.HandlerTimeoutException;
 import dev.sluice.Interceptor;
 import dev.sluice.Outcome;
 import dev.sluice.Publisher;
@@ -11,6 +12,7 @@ import dev.sluice.Router;
 import dev.sluice.Scheduler;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.codec.DecodeException;
+import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;
 import io.cloudevents.CloudEvent;
@@ -21,19 +23,25 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one path every message takes, whatever the host: decode, interceptors, router, handler, follow-ups,
- * outcome. A message that cannot be decoded, a permanent failure, an unknown type or a failure on the last
- * allowed attempt is sent to the dead-letter queue here, with its reason; the returned outcome then says
- * "dead-lettered" and the host acknowledges the original. If the dead-letter queue does not take it, the
- * outcome is a retry instead: nothing is dropped.
- *
- * <p>Hosts differ only in how they obtain messages and report outcomes: the poller acks or nacks through
- * the driver, the Lambda host reports batch item failures, the Cloud Run host answers with a status code.
+ * outcome, settlement. It decides and settles in one place:
+ * <ul>
+ *   <li>anything a handler or interceptor throws, {@link Error}s included, is routed by the queue's
+ *       {@link dev.sluice.RetryPolicy}; only VM-fatal errors ({@link VirtualMachineError} other than
+ *       {@link StackOverflowError}) propagate, leaving the message to come back when its lease ends;</li>
+ *   <li>a message that cannot be decoded, a permanent failure, an unknown type or a failure on the last
+ *       allowed attempt is sent to the dead-letter queue with its reason, then acked; if the dead-letter
+ *       queue does not take it, it is retried instead: nothing is dropped;</li>
+ *   <li>a retry delay is clamped to what the broker allows;</li>
+ *   <li>the attempt number is the broker's delivery count less the deliveries given back unhandled
+ *       ({@link #release}), or the failures seen here where the broker does not count;</li>
+ *   <li>the lease is extended while the handler runs, up to the queue's handler timeout.</li>
+ * </ul>
+ * Hosts only say how a message arrives and how its outcome leaves, through a {@link Settlement}.
  * Build one with {@link dev.sluice.Sluice#pipeline(QueueSpec, Router, List)}.
  */
 public final class Pipeline {
@@ -42,6 +50,7 @@ public final class Pipeline {
     private final QueueSpec spec;
     private final String queue;
     private final CloudEventCodec codec;
+    private final Capabilities capabilities;
     private final Router router;
     private final List<Interceptor> interceptors;
     private final Events events;
@@ -49,11 +58,12 @@ public final class Pipeline {
     private final DeadLetterer deadLetterer;
     private final Scheduler scheduler;
     private final FailureClassifier classifier;
+    private final LeaseKeeper leaseKeeper;
     private final FailureLedger ledger = new FailureLedger();
 
     /**
-     * @param spec            the queue's spec (retry policy, attempts)
-     * @param source          the driver messages come from (its limits pick the codec)
+     * @param spec            the queue's spec (retry policy, attempts, lease, handler timeout)
+     * @param source          the driver messages come from (its limits pick the codec and clamp delays)
      * @param deadLetterQueue the driver dead letters go to
      * @param router          handlers by type
      * @param interceptors    outermost first
@@ -65,7 +75,8 @@ public final class Pipeline {
                     List<Interceptor> interceptors, Events events, Publisher followUps, Scheduler scheduler) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.queue = spec.uri().toString();
-        this.codec = new CloudEventCodec(source.capabilities());
+        this.capabilities = source.capabilities();
+        this.codec = new CloudEventCodec(capabilities);
         this.router = Objects.requireNonNull(router, "router");
         this.interceptors = List.copyOf(interceptors);
         this.events = Objects.requireNonNull(events, "events");
@@ -73,6 +84,7 @@ public final class Pipeline {
         this.deadLetterer = new DeadLetterer(deadLetterQueue);
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.classifier = new FailureClassifier(spec, () -> ThreadLocalRandom.current().nextDouble());
+        this.leaseKeeper = new LeaseKeeper(scheduler, spec.lease(), spec.handlerTimeout());
     }
 
     /** The queue's spec. */
@@ -81,48 +93,67 @@ public final class Pipeline {
     }
 
     /**
-     * Runs one message through the pipeline and returns what the host must do with it: ack (also after a
-     * dead letter was sent) or retry after a delay.
-     *
-     * @param leaseExtender extends the message's lease when the handler asks to
+     * Runs one message through the pipeline on the calling thread, settles it through {@code settlement}
+     * (exactly one of ack or retry), and returns the outcome for the host's own bookkeeping (ordering lanes,
+     * the FIFO stop rule).
      */
-    public Outcome process(InboundMessage message, Consumer<Duration> leaseExtender) {
+    public Outcome process(InboundMessage message, Settlement settlement) {
+        Outcome outcome;
+        try (LeaseKeeper.Kept kept = leaseKeeper.keep(message.messageId(), settlement, Thread.currentThread())) {
+            outcome = decide(message, settlement, kept);
+        } finally {
+            if (Thread.interrupted()) log.debug("cleared an interrupt left by the handler of message {}", message.messageId());
+        }
+        return settle(message, outcome, settlement);
+    }
+
+    /**
+     * Gives a message back unhandled, for redelivery at once: a later message of an ordering key behind a
+     * failure, or one received but not started when the host stops. The delivery does not count as an attempt.
+     */
+    public void release(InboundMessage message, Settlement settlement) {
+        ledger.gaveBack(message.messageId());
+        retry(message, Duration.ZERO, settlement);
+    }
+
+    private Outcome decide(InboundMessage message, Settlement settlement, LeaseKeeper.Kept kept) {
         CloudEvent event;
         try {
             event = codec.decode(message, spec.uri());
         } catch (DecodeException e) {
             log.warn("message {} on {} is not a valid CloudEvent ({}); sending it to the dead-letter queue",
                     message.messageId(), queue, e.getMessage());
-            return settle(message, classifier.deadLetter(Cause.UNDECODABLE, e, attempts(message), null, scheduler.now()));
+            return classifier.deadLetter(Cause.UNDECODABLE, e, attempt(message), null, scheduler.now());
         }
-        HandlerDelivery delivery = new HandlerDelivery(event, message, queue, events, followUps, leaseExtender);
-        Outcome outcome;
+        HandlerDelivery delivery = new HandlerDelivery(event, message, queue, events, followUps, settlement::extendLease);
         try {
-            outcome = new InterceptorChain(interceptors, 0, event, delivery, () -> handle(event, message, delivery)).proceed();
-        } catch (Exception | LinkageError e) {
-            outcome = fail(message, e);
+            return new InterceptorChain(interceptors, 0, event, delivery, () -> handle(event, delivery, kept)).proceed();
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
+            return fail(message, e, kept);
         }
-        return settle(message, outcome);
     }
 
-    private Outcome handle(CloudEvent event, InboundMessage message, HandlerDelivery delivery) {
+    /** The terminal stage: route, handle, publish follow-ups, decide. Interceptors see the decided outcome. */
+    private Outcome handle(CloudEvent event, HandlerDelivery delivery, LeaseKeeper.Kept kept) {
         Optional<EventHandler> handler = router.route(event);
-        if (handler.isEmpty()) return unknownType(message, event);
+        if (handler.isEmpty()) return unknownType(delivery.message(), event, kept);
         try {
             handler.get().handle(event, delivery);
             delivery.publishFollowUps();
             return Outcome.ACK;
-        } catch (Exception | LinkageError e) {
-            return fail(message, e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
+            return fail(delivery.message(), e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e, kept);
         }
     }
 
-    private Outcome unknownType(InboundMessage message, CloudEvent event) {
+    private Outcome unknownType(InboundMessage message, CloudEvent event, LeaseKeeper.Kept kept) {
         String why = "no handler for event type '" + event.getType() + "' (handled here: " + router.types() + ")";
         return switch (router.unknownType()) {
             case DEAD_LETTER -> classifier.deadLetter(Cause.UNKNOWN_TYPE, new IllegalStateException(why),
-                    attempts(message), null, scheduler.now());
-            case RETRY -> fail(message, new IllegalStateException(why));
+                    attempt(message), null, scheduler.now());
+            case RETRY -> fail(message, new IllegalStateException(why), kept);
             case ACK -> {
                 log.warn("acknowledging event {} on {} unhandled: {}", event.getId(), queue, why);
                 yield Outcome.ACK;
@@ -130,28 +161,60 @@ public final class Pipeline {
         };
     }
 
-    private Outcome fail(InboundMessage message, Throwable failure) {
+    private Outcome fail(InboundMessage message, Throwable thrown, LeaseKeeper.Kept kept) {
+        Throwable failure = kept.timedOut() ? new HandlerTimeoutException(spec.handlerTimeout(), thrown) : thrown;
         Instant now = scheduler.now();
+        int attempt = attempt(message);
         Instant first = ledger.failed(message.messageId(), now);
-        return classifier.classify(failure, message.attempt(), first, now);
+        return classifier.classify(failure, attempt, first, now);
     }
 
-    /** Sends a dead letter before reporting it; turns a failed send into a retry. */
-    private Outcome settle(InboundMessage message, Outcome outcome) {
+    /** Sends a dead letter, then acks; turns a failed send into a retry; clamps a retry's delay. */
+    private Outcome settle(InboundMessage message, Outcome outcome, Settlement settlement) {
         if (outcome instanceof Outcome.DeadLetter dl) {
             try {
                 deadLetterer.send(message, dl.reason());
             } catch (RuntimeException e) {
                 log.error("could not dead-letter message {} of {} to {}; it will be redelivered", message.messageId(),
                         queue, deadLetterer.uri(), e);
-                return new Outcome.Retry(classifier.retryDelay(message.attempt()), e);
+                outcome = new Outcome.Retry(classifier.retryDelay(attempt(message)), e);
             }
         }
-        if (!(outcome instanceof Outcome.Retry)) ledger.settled(message.messageId());
+        if (outcome instanceof Outcome.Retry r) {
+            retry(message, r.delay(), settlement);
+            return outcome;
+        }
+        ledger.settled(message.messageId());
+        try {
+            settlement.ack();
+        } catch (RuntimeException e) {
+            log.warn("ack of message {} on {} failed ({}); it will be redelivered when its lease ends",
+                    message.messageId(), queue, e.toString());
+        }
         return outcome;
     }
 
-    private static Integer attempts(InboundMessage message) {
-        return message.attempt().isPresent() ? message.attempt().getAsInt() : null;
+    private void retry(InboundMessage message, Duration delay, Settlement settlement) {
+        Duration d = delay;
+        if (d.compareTo(capabilities.maxNackDelay()) > 0) {
+            log.info("retry delay {}s for message {} clamped to {}s, the longest {} allows", d.toSeconds(),
+                    message.messageId(), capabilities.maxNackDelay().toSeconds(), capabilities.broker());
+            d = capabilities.maxNackDelay();
+        }
+        try {
+            settlement.retry(d);
+        } catch (RuntimeException e) {
+            log.warn("could not give back message {} on {} ({}); it will be redelivered when its lease ends",
+                    message.messageId(), queue, e.toString());
+        }
+    }
+
+    private int attempt(InboundMessage message) {
+        return ledger.attempt(message.messageId(), message.attempt());
+    }
+
+    /** VM-fatal errors are not a handler's outcome; everything else (StackOverflowError included) is. */
+    static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) throw (VirtualMachineError) t;
     }
 }

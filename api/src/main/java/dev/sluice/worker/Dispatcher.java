@@ -2,10 +2,8 @@ package dev.sluice.worker;
 
 import dev.sluice.Outcome;
 import dev.sluice.pipeline.Pipeline;
-import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs received messages on the handler threads and acts on each outcome: ack (through the
- * {@link Acknowledger}), or nack with the retry delay, clamped to what the broker allows. Messages with an
- * ordering key run one at a time per key, in the order received; when one of them is to be retried, the
- * later ones of its key that were received but not started are released at once, so the broker redelivers
- * them after it, in order.
+ * Runs received messages on the handler threads through the {@link Pipeline}, which decides and settles each
+ * one through a {@link PollerSettlement} (ack through the {@link Acknowledger}, retry and lease through the
+ * driver). Messages with an ordering key run one at a time per key, in the order received; when one of them
+ * is to be retried, the later ones of its key that were received but not started are given back at once
+ * ({@link Pipeline#release}), so the broker redelivers them after it, in order.
  */
 final class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -31,19 +29,16 @@ final class Dispatcher {
     private final ExecutorService handlers;
     private final Semaphore permits;
     private final Acknowledger acknowledger;
-    private final LeaseKeeper leaseKeeper;
     private final Map<String, ArrayDeque<InboundMessage>> lanes = new HashMap<>();
 
     Dispatcher(QueueDriver driver, Pipeline pipeline, ExecutorService handlers, Semaphore permits,
-               Acknowledger acknowledger, LeaseKeeper leaseKeeper) {
+               Acknowledger acknowledger) {
         this.driver = driver;
         this.pipeline = pipeline;
         this.handlers = handlers;
         this.permits = permits;
         this.acknowledger = acknowledger;
-        this.leaseKeeper = leaseKeeper;
     }
-
     /**
      * Runs each message of one receive now, or after the earlier messages of its key. The whole batch joins
      * the lanes at once, so a message that fails before its successors of the same batch are queued still
@@ -78,20 +73,17 @@ final class Dispatcher {
     }
 
     private void run(InboundMessage message) {
-        Outcome outcome;
-        try (LeaseKeeper.Kept kept = leaseKeeper.keep(message)) {
-            outcome = pipeline.process(message, lease -> driver.extendLease(message, lease));
-        } catch (RuntimeException | Error e) {
-            log.error("pipeline failed on message {} of {}; it will be redelivered", message.messageId(), driver.uri(), e);
-            outcome = new Outcome.Retry(Duration.ofSeconds(1), e);
+        boolean failed = true;
+        try {
+            failed = pipeline.process(message, new PollerSettlement(driver, acknowledger, message)) instanceof Outcome.Retry;
+        } catch (Throwable escaped) {
+            log.error("the pipeline failed on message {} of {}; it will be redelivered when its lease ends",
+                    message.messageId(), driver.uri(), escaped);
+            throw escaped;
+        } finally {
+            permits.release();
+            if (message.orderingKey() != null) next(message.orderingKey(), failed);
         }
-        if (outcome instanceof Outcome.Retry retry) {
-            nack(message, retry.delay());
-        } else {
-            acknowledger.ack(message);
-        }
-        permits.release();
-        if (message.orderingKey() != null) next(message.orderingKey(), outcome instanceof Outcome.Retry);
     }
 
     private void next(String key, boolean failed) {
@@ -114,23 +106,7 @@ final class Dispatcher {
     }
 
     private void release(InboundMessage message) {
-        nack(message, Duration.ZERO);
+        pipeline.release(message, new PollerSettlement(driver, acknowledger, message));
         permits.release();
-    }
-
-    private void nack(InboundMessage message, Duration delay) {
-        Capabilities caps = driver.capabilities();
-        Duration d = delay;
-        if (d.compareTo(caps.maxNackDelay()) > 0) {
-            log.info("retry delay {}s for message {} clamped to {}s, the longest {} allows", d.toSeconds(),
-                    message.messageId(), caps.maxNackDelay().toSeconds(), caps.broker());
-            d = caps.maxNackDelay();
-        }
-        try {
-            driver.nack(message, d);
-        } catch (RuntimeException e) {
-            log.warn("nack of message {} on {} failed ({}); it will be redelivered when its lease ends",
-                    message.messageId(), driver.uri(), e.toString());
-        }
     }
 }

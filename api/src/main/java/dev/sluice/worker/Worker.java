@@ -59,8 +59,7 @@ public final class Worker implements AutoCloseable {
         this.handlers = Executors.newFixedThreadPool(spec.concurrency(), threads("sluice-handler-" + name));
         this.acknowledger = new Acknowledger(driver, name);
         Semaphore permits = new Semaphore(spec.concurrency());
-        this.dispatcher = new Dispatcher(driver, pipeline, handlers, permits, acknowledger,
-                new LeaseKeeper(driver, sluice.scheduler(), spec.lease()));
+        this.dispatcher = new Dispatcher(driver, pipeline, handlers, permits, acknowledger);
         int batch = driver.capabilities().maxBatchSize();
         int loops = (spec.concurrency() + batch - 1) / batch;
         ThreadFactory receiveThreads = threads("sluice-receive-" + name);

@@ -41,8 +41,10 @@ class PipelineTest {
         return new InboundMessage("m-1", out.body(), out.attributes(), null, OptionalInt.of(attempt), null, "h", null);
     }
 
+    private final RecordingSettlement settlement = new RecordingSettlement();
+
     private Outcome run(InboundMessage m, Router router, Interceptor... interceptors) {
-        return sluice.pipeline(spec, router, List.of(interceptors)).process(m, lease -> { });
+        return sluice.pipeline(spec, router, List.of(interceptors)).process(m, settlement);
     }
 
     private RecordingDriver deadLetterQueue() {
@@ -53,6 +55,7 @@ class PipelineTest {
     void aFailureBeforeTheLastAttemptIsRetriedAfterThePolicysDelay() {
         Outcome o = run(message(2), Router.builder().on("job", (e, d) -> { throw new IllegalStateException("x"); }).build());
         assertThat(o).isInstanceOfSatisfying(Outcome.Retry.class, r -> assertThat(r.delay()).hasSeconds(7));
+        assertThat(settlement.calls).containsExactly("retry PT7S");
     }
 
     @Test
@@ -65,6 +68,7 @@ class PipelineTest {
         DeadLetterReason reason = DeadLetterReason.fromAttribute(dead.attributes().get(CloudEventCodec.DEAD_LETTER_ATTRIBUTE)).orElseThrow();
         assertThat(reason.cause()).isEqualTo(DeadLetterReason.Cause.MAX_ATTEMPTS);
         assertThat(reason.attempts()).isEqualTo(3);
+        assertThat(settlement.calls).containsExactly("ack");
     }
 
     @Test
@@ -73,6 +77,7 @@ class PipelineTest {
         deadLetterQueue().failWith = m -> new dev.sluice.spi.DriverError(dev.sluice.ErrorCode.UNAVAILABLE, "down");
         Outcome o = run(message(3), Router.builder().on("job", (e, d) -> { throw new IllegalStateException("x"); }).build());
         assertThat(o).isInstanceOf(Outcome.Retry.class);
+        assertThat(settlement.calls).containsExactly("retry PT7S");
     }
 
     @Test

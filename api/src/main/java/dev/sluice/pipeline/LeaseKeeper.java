@@ -1,0 +1,107 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.Scheduler;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the lease of a message while its handler runs, and bounds how long it may run: every half lease it
+ * extends the lease by a full one, until the handler ends or the queue's handler timeout is reached. At the
+ * timeout it stops extending (so the broker's lease, never past the timeout by more than one lease, lets the
+ * message go to another consumer) and interrupts the handler; the pipeline then routes the attempt as a
+ * failure. Runs on the injected {@link Scheduler}, so a virtual clock drives it too.
+ */
+final class LeaseKeeper {
+    private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
+
+    private final Scheduler scheduler;
+    private final Duration lease;
+    private final Duration handlerTimeout;
+
+    LeaseKeeper(Scheduler scheduler, Duration lease, Duration handlerTimeout) {
+        this.scheduler = scheduler;
+        this.lease = lease;
+        this.handlerTimeout = handlerTimeout;
+    }
+
+    /** Starts keeping the lease of the message {@code handler} works on; close the handle when it ends. */
+    Kept keep(String messageId, Settlement settlement, Thread handler) {
+        Kept kept = new Kept(messageId, settlement, handler, scheduler.now().plus(handlerTimeout));
+        kept.schedule(Duration.ZERO);
+        return kept;
+    }
+
+    /** One message's lease heartbeat and deadline. */
+    final class Kept implements AutoCloseable {
+        private final String messageId;
+        private final Settlement settlement;
+        private final Thread handler;
+        private final Instant deadline;
+        private Scheduler.Cancellable extension;
+        private Scheduler.Cancellable timeout;
+        private boolean extending = true;
+        private boolean closed;
+        private boolean timedOut;
+
+        private Kept(String messageId, Settlement settlement, Thread handler, Instant deadline) {
+            this.messageId = messageId;
+            this.settlement = settlement;
+            this.handler = handler;
+            this.deadline = deadline;
+        }
+
+        private synchronized void schedule(Duration elapsed) {
+            if (elapsed.isZero()) timeout = scheduler.schedule(handlerTimeout, this::expire);
+            Duration interval = lease.dividedBy(2);
+            if (!closed && extending && scheduler.now().plus(interval).isBefore(deadline)) {
+                extension = scheduler.schedule(interval, this::extend);
+            }
+        }
+
+        private void extend() {
+            synchronized (this) {
+                if (closed) return;
+            }
+            boolean extended;
+            try {
+                extended = settlement.extendLease(lease);
+            } catch (RuntimeException e) {
+                log.warn("could not extend the lease of message {}: {}", messageId, e.toString());
+                extended = true; // a failed call is tried again at the next beat
+            }
+            synchronized (this) {
+                if (!extended) {
+                    extending = false;
+                    log.debug("the host cannot extend the lease of message {}; its handler has the broker's lease", messageId);
+                }
+            }
+            schedule(lease);
+        }
+
+        private void expire() {
+            synchronized (this) {
+                if (closed) return;
+                timedOut = true;
+                extending = false;
+                if (extension != null) extension.cancel();
+            }
+            log.warn("handler of message {} still running after the handler timeout ({}s); interrupting it, its lease"
+                    + " is no longer extended", messageId, handlerTimeout.toSeconds());
+            handler.interrupt();
+        }
+
+        /** Whether the handler ran past the handler timeout. */
+        synchronized boolean timedOut() {
+            return timedOut;
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            if (extension != null) extension.cancel();
+            if (timeout != null) timeout.cancel();
+        }
+    }
+}

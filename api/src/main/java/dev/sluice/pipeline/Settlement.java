@@ -1,0 +1,36 @@
+package dev.sluice.pipeline;
+
+import java.time.Duration;
+
+/**
+ * How one message's outcome leaves a host: the one interface a host implements. The {@link Pipeline}
+ * decides (ack, retry after a delay, dead-letter then ack), clamps, counts and keeps the lease; the host
+ * only says how each of these reaches its broker or caller.
+ *
+ * <ul>
+ *   <li>poller: {@code ack} queues a batched delete, {@code retry} nacks through the driver;</li>
+ *   <li>Lambda: {@code ack} leaves the record out of the batch item failures, {@code retry} reports it and
+ *       sets its visibility timeout to the delay;</li>
+ *   <li>Cloud Run: {@code ack} answers 2xx, {@code retry} answers 503 with {@code Retry-After}.</li>
+ * </ul>
+ *
+ * <p>The pipeline calls exactly one of {@link #ack()} and {@link #retry(Duration)}, once, and
+ * {@link #extendLease(Duration)} any number of times before that, from another thread.
+ */
+public interface Settlement {
+
+    /** The message is done with (handled, or its dead letter was sent): remove it. */
+    void ack();
+
+    /**
+     * Deliver the message again after {@code delay}, already within the broker's
+     * {@link dev.sluice.spi.Capabilities#maxNackDelay()} (zero: at once).
+     */
+    void retry(Duration delay);
+
+    /**
+     * Extends the message's lease to {@code lease} from now. Returns false where the host cannot (a
+     * Pub/Sub push request: the subscription's ack deadline bounds the handler).
+     */
+    boolean extendLease(Duration lease);
+}
