@@ -229,4 +229,30 @@ class WorkerOnVirtualClockTest {
         assertThat(runs.get()).isEqualTo(2);
         assertThat(sluice.deadLetters(failing).peek(1).get(0).reason().orElseThrow().message()).contains("bytes");
     }
+
+    @Test
+    void aHungHandlerIsInterruptedAtTheHandlerTimeoutItsLeaseNoLongerExtendedAndTheAttemptFails() throws Exception {
+        QueueSpec spec = QueueSpec.builder("mem://hung").maxDeliveryAttempts(1).lease(Duration.ofSeconds(10))
+                .handlerTimeout(Duration.ofSeconds(60)).build();
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger starts = new AtomicInteger();
+        try (Worker worker = sluice.worker(spec).on("job", (e, d) -> {
+            starts.incrementAndGet();
+            running.countDown();
+            new java.util.concurrent.CountDownLatch(1).await(); // hangs until interrupted
+        }).start()) {
+            sluice.publisher(spec.uri()).publish(event("hung-1", "job")).get();
+            assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int s = 0; s < 55; s += 5) {
+                clock.advance(Duration.ofSeconds(5));
+                Thread.sleep(20); // a lease that was not extended would let the receive loop start the handler again
+                assertThat(starts).as("handler starts at %ss", s + 5).hasValue(1);
+            }
+            clock.advance(Duration.ofSeconds(5));
+            Await.until("dead-lettered after the timeout", () -> queue("mem://hung-dlq").stats().total() == 1);
+        }
+        DeadLetter dead = sluice.deadLetters(spec).peek(10).get(0);
+        assertThat(dead.reason().orElseThrow().exception()).isEqualTo(dev.sluice.HandlerTimeoutException.class.getName());
+        assertThat(dead.reason().orElseThrow().message()).contains("60s");
+    }
 }

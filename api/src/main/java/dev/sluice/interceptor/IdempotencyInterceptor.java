@@ -69,8 +69,10 @@ public final class IdempotencyInterceptor implements Interceptor {
             store.abandon(key);
             throw e;
         }
-        if (outcome instanceof Outcome.Retry) store.abandon(key);
-        else store.complete(key);
+        // Only a handled event is done. A dead-lettered one is not: its dead letter may not reach the DLQ (then
+        // it comes back and must run), and a redriven dead letter, same id and source, must run again.
+        if (outcome instanceof Outcome.Ack) store.complete(key);
+        else store.abandon(key);
         return outcome;
     }
 
