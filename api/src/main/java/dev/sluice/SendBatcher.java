@@ -1,15 +1,14 @@
 package dev.sluice;
 
+import dev.sluice.internal.BrokerRetry;
 import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;
 import dev.sluice.spi.SendResult;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -17,13 +16,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Turns single sends into batches of the broker's maximum (Go CDK's batcher): messages wait in a queue and
  * up to {@code senders} threads drain it, each sending what has gathered. On a broker that keeps order
  * there is one sender, so messages of one key leave in the order they were published. Retryable failures
- * are sent again up to {@value #MAX_TRIES} times in all, with a short backoff; the driver itself never retries.
+ * are sent again by the one {@link BrokerRetry} loop; the driver itself never retries.
  */
 final class SendBatcher {
-    static final int MAX_TRIES = 3;
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
-
     private final QueueDriver driver;
+    private final BrokerRetry retry;
     private final Executor executor;
     private final int maxSenders;
     private final int maxBatch;
@@ -36,8 +33,9 @@ final class SendBatcher {
     private record Pending(OutboundMessage message, CompletableFuture<PublishResult> result) {
     }
 
-    SendBatcher(QueueDriver driver, Executor executor, int maxSenders) {
+    SendBatcher(QueueDriver driver, Executor executor, int maxSenders, BrokerRetry retry) {
         this.driver = driver;
+        this.retry = retry;
         this.executor = executor;
         this.maxBatch = driver.capabilities().maxBatchSize();
         this.maxSenders = driver.capabilities().ordering() ? 1 : Math.max(1, maxSenders);
@@ -101,10 +99,9 @@ final class SendBatcher {
 
     private void send(List<Pending> batch) {
         List<Pending> remaining = batch;
-        Duration backoff = FIRST_BACKOFF;
         for (int tries = 1; !remaining.isEmpty(); tries++) {
-            boolean lastTry = tries >= MAX_TRIES;
-            List<Pending> retry = new ArrayList<>();
+            List<Pending> again = new ArrayList<>();
+            ErrorCode worst = ErrorCode.UNAVAILABLE;
             try {
                 List<SendResult> results = driver.send(remaining.stream().map(Pending::message).toList());
                 for (int i = 0; i < remaining.size(); i++) {
@@ -112,8 +109,9 @@ final class SendBatcher {
                     SendResult r = i < results.size() ? results.get(i) : null;
                     if (r != null && r.succeeded()) {
                         p.result().complete(new PublishResult(p.message().id(), r.messageId()));
-                    } else if (r == null || (r.error().retryable() && !lastTry)) {
-                        retry.add(p);
+                    } else if (r == null || retry.retries(r.error().code(), tries)) {
+                        again.add(p);
+                        if (r != null && r.error().code() == ErrorCode.THROTTLED) worst = ErrorCode.THROTTLED;
                     } else {
                         p.result().completeExceptionally(Publisher.failure(p.message(), r.error()));
                     }
@@ -121,26 +119,29 @@ final class SendBatcher {
             } catch (RuntimeException e) {
                 SluiceException wrapped = e instanceof SluiceException s ? s
                         : new SluiceException(ErrorCode.UNKNOWN, "send to " + driver.uri() + " failed: " + e, e);
-                if (!wrapped.code().retryable() || lastTry) {
+                if (!retry.retries(wrapped.code(), tries)) {
                     remaining.forEach(p -> p.result().completeExceptionally(wrapped));
                     return;
                 }
-                retry = remaining;
+                again = remaining;
+                worst = wrapped.code();
             }
-            remaining = retry;
-            if (!remaining.isEmpty()) {
-                backOff(backoff);
-                backoff = backoff.multipliedBy(2);
-            }
+            remaining = again;
+            if (!remaining.isEmpty() && !pause(worst, tries, remaining)) return;
         }
     }
 
-    /** Waits between send retries: a backoff before trying again, not a poll. */
-    private static void backOff(Duration d) {
+    /** Waits before the next try; false (and the sends failed) when interrupted. */
+    private boolean pause(ErrorCode code, int tries, List<Pending> waiting) {
         try {
-            TimeUnit.NANOSECONDS.sleep(d.toNanos());
+            retry.pause(code, tries);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            SluiceException stopped = new SluiceException(ErrorCode.UNAVAILABLE, "send to " + driver.uri()
+                    + " interrupted while waiting to try again", e);
+            waiting.forEach(p -> p.result().completeExceptionally(stopped));
+            return false;
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sluice.internal.BrokerRetry;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.DriverContext;
@@ -88,7 +89,7 @@ public final class Sluice implements AutoCloseable {
 
     /** A publisher to {@code uri}; one per URI, shared. */
     public Publisher publisher(URI uri) {
-        return publishers.computeIfAbsent(uri, u -> new Publisher(driver(u), events, new SendBatcher(driver(u), io, 4)));
+        return publishers.computeIfAbsent(uri, u -> new Publisher(driver(u), events, new SendBatcher(driver(u), io, 4, BrokerRetry.forCalls(scheduler))));
     }
 
     /** Starts building a worker on {@code spec}'s queue. */

@@ -1,6 +1,10 @@
 package dev.sluice.worker;
 
+import dev.sluice.ErrorCode;
+import dev.sluice.SluiceException;
+import dev.sluice.internal.BrokerRetry;
 import dev.sluice.spi.AckFailure;
+import dev.sluice.spi.DriverError;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;
 import java.util.ArrayList;
@@ -12,24 +16,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Acknowledges in batches across handlers: one thread takes what has gathered (up to the broker's batch
- * size) and acks it in one call. Retryable failures are tried again; a message whose ack finally fails is
- * logged and will be redelivered (at-least-once). {@link #close()} flushes everything queued.
+ * size) and acks it in one call. Retryable failures are tried again by the one {@link BrokerRetry} loop,
+ * spaced out on the scheduler; a message whose ack finally fails is logged and will be redelivered
+ * (at-least-once). {@link #close()} flushes everything queued.
  */
 final class Acknowledger {
     private static final Logger log = LoggerFactory.getLogger(Acknowledger.class);
-    private static final int MAX_TRIES = 3;
     /** How long a partial batch waits for more acks: fewer, fuller DeleteMessageBatch calls for a few ms of delay. */
     static final long LINGER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
     private static final InboundMessage STOP =
             new InboundMessage("stop", new byte[0], java.util.Map.of(), null, OptionalInt.empty(), null, "stop", null);
 
     private final QueueDriver driver;
+    private final BrokerRetry retry;
     private final int maxBatch;
     private final LinkedBlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
 
-    Acknowledger(QueueDriver driver, String name) {
+    Acknowledger(QueueDriver driver, String name, BrokerRetry retry) {
         this.driver = driver;
+        this.retry = retry;
         this.maxBatch = driver.capabilities().maxBatchSize();
         this.thread = new Thread(this::run, "sluice-ack-" + name);
         this.thread.setDaemon(true);
@@ -89,19 +95,30 @@ final class Acknowledger {
             try {
                 failures = driver.ack(pending);
             } catch (RuntimeException e) {
-                failures = pending.stream().map(m -> new AckFailure(m, new dev.sluice.spi.DriverError(
-                        dev.sluice.ErrorCode.UNKNOWN, String.valueOf(e.getMessage()), e))).toList();
+                DriverError error = e instanceof SluiceException s ? new DriverError(s.code(), String.valueOf(s.getMessage()), s)
+                        : new DriverError(ErrorCode.UNKNOWN, String.valueOf(e.getMessage()), e);
+                failures = pending.stream().map(m -> new AckFailure(m, error)).toList();
             }
-            List<InboundMessage> retry = new ArrayList<>();
+            List<InboundMessage> again = new ArrayList<>();
+            ErrorCode code = ErrorCode.UNAVAILABLE;
             for (AckFailure f : failures) {
-                if (f.error().retryable() && tries < MAX_TRIES) {
-                    retry.add(f.message());
+                if (retry.retries(f.error().code(), tries)) {
+                    again.add(f.message());
+                    if (f.error().code() == ErrorCode.THROTTLED) code = ErrorCode.THROTTLED;
                 } else {
                     log.warn("ack of message {} on {} failed ({}: {}); it will be redelivered", f.message().messageId(),
                             driver.uri(), f.error().code(), f.error().message());
                 }
             }
-            pending = retry;
+            pending = again;
+            if (pending.isEmpty()) return;
+            try {
+                retry.pause(code, tries);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                log.warn("acks of {} messages on {} abandoned on interrupt; they will be redelivered", pending.size(), driver.uri());
+                return;
+            }
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.sluice.worker;
 
+import dev.sluice.ErrorCode;
+import dev.sluice.SluiceException;
+import dev.sluice.internal.BrokerRetry;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;
 import java.time.Duration;
@@ -14,13 +17,13 @@ import org.slf4j.LoggerFactory;
  * One receiving thread: waits for a free handler slot, then up to {@link #FILL_WAIT_NANOS} for enough slots
  * to fill a batch (fewer, fuller broker calls when handlers are busy), asks the broker for as many messages
  * as there are free slots, and hands them to the {@link Dispatcher}. Never receives more than the worker
- * can start. Receive errors back off exponentially, waiting on the stop signal, not sleeping.
+ * can start. A failed receive, whatever it throws ({@link Error}s included), backs off exponentially
+ * through the one {@link BrokerRetry} loop and tries again: the loop ends only when the worker stops. Its
+ * state is visible in {@link Worker#health()}.
  */
 final class ReceiveLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ReceiveLoop.class);
     static final Duration LONG_POLL = Duration.ofSeconds(20);
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     /** How long a receive waits for more free handler slots, to ask for a fuller batch (one broker call either way). */
     static final long FILL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -30,9 +33,15 @@ final class ReceiveLoop implements Runnable {
     private final CountDownLatch stopped;
     private final int maxBatch;
     private final int fullBatch;
+    private final BrokerRetry retry;
+    private volatile int consecutiveFailures;
+    private volatile String lastFailure;
+    private volatile boolean running;
 
-    ReceiveLoop(QueueDriver driver, Semaphore permits, Dispatcher dispatcher, CountDownLatch stopped, int fullBatch) {
+    ReceiveLoop(QueueDriver driver, Semaphore permits, Dispatcher dispatcher, CountDownLatch stopped, int fullBatch,
+                BrokerRetry retry) {
         this.driver = driver;
+        this.retry = retry;
         this.permits = permits;
         this.dispatcher = dispatcher;
         this.stopped = stopped;
@@ -42,7 +51,15 @@ final class ReceiveLoop implements Runnable {
 
     @Override
     public void run() {
-        Duration backoff = FIRST_BACKOFF;
+        running = true;
+        try {
+            loop();
+        } finally {
+            running = false;
+        }
+    }
+
+    private void loop() {
         while (stopped.getCount() > 0) {
             int slots = 0;
             try {
@@ -62,15 +79,22 @@ final class ReceiveLoop implements Runnable {
             List<InboundMessage> received;
             try {
                 received = driver.receive(slots, LONG_POLL);
-                backoff = FIRST_BACKOFF;
+                consecutiveFailures = 0;
             } catch (InterruptedException e) {
                 permits.release(slots);
                 return;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 permits.release(slots);
-                log.warn("receive from {} failed ({}); trying again in {} ms", driver.uri(), e.toString(), backoff.toMillis());
-                if (await(backoff)) return;
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                int failures = ++consecutiveFailures;
+                lastFailure = e.toString();
+                ErrorCode code = e instanceof SluiceException s ? s.code() : ErrorCode.UNKNOWN;
+                log.warn("receive from {} failed ({}); trying again in {} ms", driver.uri(), e,
+                        retry.delay(code, failures).toMillis());
+                try {
+                    retry.pause(code, failures);
+                } catch (InterruptedException stop) {
+                    return;
+                }
                 continue;
             }
             permits.release(slots - received.size());
@@ -78,12 +102,8 @@ final class ReceiveLoop implements Runnable {
         }
     }
 
-    /** Waits for {@code d} or until the worker stops; true when stopping. */
-    private boolean await(Duration d) {
-        try {
-            return stopped.await(d.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            return true;
-        }
+    /** This loop's state, for {@link Worker#health()}. */
+    Worker.ReceiverHealth health() {
+        return new Worker.ReceiverHealth(running, consecutiveFailures, lastFailure);
     }
 }

@@ -8,6 +8,7 @@ import dev.sluice.QueueSpec;
 import dev.sluice.Router;
 import dev.sluice.Sluice;
 import dev.sluice.interceptor.LoggingInterceptor;
+import dev.sluice.internal.BrokerRetry;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.spi.QueueDriver;
 import java.time.Duration;
@@ -50,22 +51,26 @@ public final class Worker implements AutoCloseable {
     private final Acknowledger acknowledger;
     private final Dispatcher dispatcher;
     private final List<Thread> receivers = new ArrayList<>();
-    private boolean closed;
+    private final List<ReceiveLoop> receiveLoops = new ArrayList<>();
+    private volatile boolean closed;
 
     private Worker(QueueSpec spec, QueueDriver driver, Pipeline pipeline, Sluice sluice, Duration shutdownTimeout) {
         this.spec = spec;
         this.shutdownTimeout = shutdownTimeout;
         String name = driver.uri().toString();
         this.handlers = Executors.newFixedThreadPool(spec.concurrency(), threads("sluice-handler-" + name));
-        this.acknowledger = new Acknowledger(driver, name);
+        this.acknowledger = new Acknowledger(driver, name, BrokerRetry.forCalls(sluice.scheduler()));
         Semaphore permits = new Semaphore(spec.concurrency());
         this.dispatcher = new Dispatcher(driver, pipeline, handlers, permits, acknowledger);
         int batch = driver.capabilities().maxBatchSize();
         int loops = (spec.concurrency() + batch - 1) / batch;
         ThreadFactory receiveThreads = threads("sluice-receive-" + name);
+        BrokerRetry receiveRetry = new BrokerRetry(sluice.scheduler(), Integer.MAX_VALUE, Duration.ofMillis(100),
+                Duration.ofSeconds(10));
         for (int i = 0; i < loops; i++) {
-            receivers.add(receiveThreads.newThread(new ReceiveLoop(driver, permits, dispatcher, stopped,
-                    spec.concurrency() / loops)));
+            ReceiveLoop loop = new ReceiveLoop(driver, permits, dispatcher, stopped, spec.concurrency() / loops, receiveRetry);
+            receiveLoops.add(loop);
+            receivers.add(receiveThreads.newThread(loop));
         }
     }
 
@@ -77,6 +82,38 @@ public final class Worker implements AutoCloseable {
     /** The queue's spec. */
     public QueueSpec spec() {
         return spec;
+    }
+
+    /**
+     * Whether this worker is consuming: every receive loop running and none failing now. A loop whose broker
+     * calls fail keeps trying (with backoff) and reports the failure here, for a health check or an alert.
+     */
+    public Health health() {
+        List<ReceiverHealth> loops = receiveLoops.stream().map(ReceiveLoop::health).toList();
+        boolean ok = !closed && loops.stream().allMatch(l -> l.running() && l.consecutiveFailures() == 0);
+        return new Health(ok, loops);
+    }
+
+    /**
+     * A worker's health.
+     *
+     * @param healthy   every receive loop running and its last receive succeeded
+     * @param receivers each receive loop's state
+     */
+    public record Health(boolean healthy, List<ReceiverHealth> receivers) {
+        public Health {
+            receivers = List.copyOf(receivers);
+        }
+    }
+
+    /**
+     * One receive loop's state.
+     *
+     * @param running             the loop is running (false only once the worker stopped)
+     * @param consecutiveFailures receives that failed in a row, 0 after a success
+     * @param lastFailure         the last receive failure, or null
+     */
+    public record ReceiverHealth(boolean running, int consecutiveFailures, String lastFailure) {
     }
 
     private Worker start() {

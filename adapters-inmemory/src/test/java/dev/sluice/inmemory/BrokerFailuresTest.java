@@ -1,0 +1,166 @@
+package dev.sluice.inmemory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.ErrorCode;
+import dev.sluice.QueueSpec;
+import dev.sluice.Sluice;
+import dev.sluice.SluiceException;
+import dev.sluice.spi.AckFailure;
+import dev.sluice.spi.Capabilities;
+import dev.sluice.spi.DriverContext;
+import dev.sluice.spi.DriverError;
+import dev.sluice.spi.DriverProvider;
+import dev.sluice.spi.InboundMessage;
+import dev.sluice.spi.OutboundMessage;
+import dev.sluice.spi.QueueDriver;
+import dev.sluice.spi.SendResult;
+import dev.sluice.testkit.Await;
+import dev.sluice.testkit.VirtualClock;
+import dev.sluice.worker.Worker;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Broker calls that fail: the one retry loop spaces tries out on the scheduler, and loops survive. */
+class BrokerFailuresTest {
+    private final VirtualClock clock = new VirtualClock();
+    private final FlakyProvider flaky = new FlakyProvider();
+    private final Sluice sluice = Sluice.builder().scheduler(clock).driver(flaky).build();
+
+    @AfterEach
+    void close() {
+        sluice.close();
+    }
+
+    @Test
+    void aReceiveLoopSurvivesAnErrorFromTheBrokerCallReportsItAndResumes() throws Exception {
+        flaky.receiveErrors.set(3);
+        QueueSpec spec = QueueSpec.of("flaky://jobs");
+        List<String> handled = new CopyOnWriteArrayList<>();
+        try (Worker worker = sluice.worker(spec).on("job", (e, d) -> handled.add(e.getId())).start()) {
+            Await.until("the first receive failed", () -> flaky.receiveCalls.get() >= 1);
+            Await.until("the failure reported", () -> !worker.health().healthy());
+            assertThat(worker.health().receivers().get(0).lastFailure()).contains("NoClassDefFoundError");
+            sluice.publisher(spec.uri()).publish(event("j-1")).get();
+            for (int i = 0; i < 10 && handled.isEmpty(); i++) {
+                clock.advance(Duration.ofSeconds(1));
+                Thread.sleep(20);
+            }
+            Await.until("handled after the broker recovered", () -> handled.contains("j-1"));
+            Await.until("healthy again", () -> worker.health().healthy());
+        }
+    }
+
+    @Test
+    void failedAcksAreTriedAgainSpacedOutOnTheSchedulerNotAllAtOnce() throws Exception {
+        flaky.ackFailures.set(3);
+        QueueSpec spec = QueueSpec.of("flaky://acks");
+        try (Worker worker = sluice.worker(spec).on("job", (e, d) -> { }).start()) {
+            sluice.publisher(spec.uri()).publish(event("a-1")).get();
+            Await.until("the first ack failed", () -> flaky.ackTimes.size() == 1);
+            Thread.sleep(50);
+            assertThat(flaky.ackTimes).as("no second try before the clock moves").hasSize(1);
+            for (int i = 0; i < 20 && flaky.ackTimes.size() < 4; i++) {
+                clock.advance(Duration.ofMillis(100));
+                Thread.sleep(10);
+            }
+            Await.until("acked on the fourth try", () -> flaky.ackTimes.size() == 4);
+            MemoryQueue q = flaky.memory(spec.uri()).unwrap(MemoryQueue.class).orElseThrow();
+            Await.until("deleted", () -> q.stats().total() == 0);
+        }
+        assertThat(flaky.ackTimes).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aThrottledSendIsTriedAgainAfterABackoffOnTheScheduler() throws Exception {
+        flaky.sendFailures.set(2);
+        CompletableFuture<?> sent = sluice.publisher("flaky://sends").publish(event("s-1"));
+        Await.until("the first send failed", () -> flaky.sendTimes.size() == 1);
+        assertThat(sent).isNotDone();
+        for (int i = 0; i < 30 && !sent.isDone(); i++) {
+            clock.advance(Duration.ofMillis(100));
+            Thread.sleep(10);
+        }
+        sent.get();
+        assertThat(flaky.sendTimes).hasSize(3);
+        // throttled: 4 x 100 ms, then 4 x 200 ms
+        assertThat(Duration.between(flaky.sendTimes.get(0), flaky.sendTimes.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        assertThat(Duration.between(flaky.sendTimes.get(1), flaky.sendTimes.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(800));
+    }
+
+    private static io.cloudevents.CloudEvent event(String id) {
+        return CloudEventBuilder.v1().withId(id).withSource(URI.create("/test")).withType("job").build();
+    }
+
+    /** {@code flaky://name}: an in-memory queue whose calls fail as the test says. */
+    private final class FlakyProvider implements DriverProvider {
+        final AtomicInteger receiveErrors = new AtomicInteger();
+        final AtomicInteger receiveCalls = new AtomicInteger();
+        final AtomicInteger ackFailures = new AtomicInteger();
+        final AtomicInteger sendFailures = new AtomicInteger();
+        final List<Instant> ackTimes = new CopyOnWriteArrayList<>();
+        final List<Instant> sendTimes = new CopyOnWriteArrayList<>();
+        private final MemoryDriverProvider memory = new MemoryDriverProvider();
+        private DriverContext context;
+
+        QueueDriver memory(URI uri) {
+            return memory.open(URI.create("mem://" + uri.getAuthority()), context);
+        }
+
+        @Override
+        public String scheme() {
+            return "flaky";
+        }
+
+        @Override
+        public QueueDriver open(URI uri, DriverContext ctx) {
+            context = ctx;
+            QueueDriver inner = memory(uri);
+            return new QueueDriver() {
+                @Override public Capabilities capabilities() { return inner.capabilities(); }
+                @Override public URI uri() { return uri; }
+                @Override public URI defaultDeadLetterUri() { return URI.create(uri + "-dlq"); }
+
+                @Override
+                public List<SendResult> send(List<OutboundMessage> batch) {
+                    sendTimes.add(clock.now());
+                    if (sendFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        return batch.stream().map(m -> SendResult.failed(new DriverError(ErrorCode.THROTTLED, "slow down"))).toList();
+                    }
+                    return inner.send(batch);
+                }
+
+                @Override
+                public List<InboundMessage> receive(int max, Duration maxWait) throws InterruptedException {
+                    receiveCalls.incrementAndGet();
+                    if (receiveErrors.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new NoClassDefFoundError("io/netty/Missing");
+                    return inner.receive(max, Duration.ofMillis(50));
+                }
+
+                @Override
+                public List<AckFailure> ack(List<InboundMessage> batch) {
+                    ackTimes.add(clock.now());
+                    if (ackFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        throw new SluiceException(ErrorCode.UNAVAILABLE, "broker restarting");
+                    }
+                    return inner.ack(batch);
+                }
+
+                @Override public void nack(InboundMessage m, Duration delay) { inner.nack(m, delay); }
+                @Override public void extendLease(InboundMessage m, Duration lease) { inner.extendLease(m, lease); }
+                @Override public List<String> provision(QueueSpec spec, URI dlq) { return inner.provision(spec, dlq); }
+                @Override public <T> Optional<T> unwrap(Class<T> type) { return inner.unwrap(type); }
+                @Override public void close() { }
+            };
+        }
+    }
+}

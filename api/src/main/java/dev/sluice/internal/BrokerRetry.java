@@ -1,0 +1,49 @@
+package dev.sluice.internal;
+
+import dev.sluice.ErrorCode;
+import dev.sluice.Scheduler;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The one retry loop for broker calls (send, ack, receive): which failures are tried again, how often, and
+ * how long to wait between tries. Waits on the injected {@link Scheduler}, so a virtual clock drives it and
+ * no thread sleeps; an interrupt ends the wait. The delay doubles from {@code first} up to {@code max};
+ * a throttled call waits four times as long, as the brokers ask.
+ *
+ * @param scheduler the time source
+ * @param maxTries  tries in all, the first included; {@link Integer#MAX_VALUE} for a loop that never gives up
+ * @param first     the wait after the first failure
+ * @param max       the longest wait
+ */
+public record BrokerRetry(Scheduler scheduler, int maxTries, Duration first, Duration max) {
+
+    /** Sends and acks: up to 6 tries over about 3 seconds (longer when throttled). */
+    public static BrokerRetry forCalls(Scheduler scheduler) {
+        return new BrokerRetry(scheduler, 6, Duration.ofMillis(100), Duration.ofSeconds(5));
+    }
+
+    /** Whether a call that failed with {@code code} on try {@code tries} (1-based) is tried again. */
+    public boolean retries(ErrorCode code, int tries) {
+        return code.retryable() && tries < maxTries;
+    }
+
+    /** The wait after the {@code tries}-th failed try. */
+    public Duration delay(ErrorCode code, int tries) {
+        Duration d = first;
+        for (int i = 1; i < tries && d.compareTo(max) < 0; i++) d = d.multipliedBy(2);
+        if (d.compareTo(max) > 0) d = max;
+        return code == ErrorCode.THROTTLED ? d.multipliedBy(4) : d;
+    }
+
+    /** Waits {@link #delay} on the scheduler. */
+    public void pause(ErrorCode code, int tries) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        Scheduler.Cancellable timer = scheduler.schedule(delay(code, tries), done::countDown);
+        try {
+            done.await();
+        } finally {
+            timer.cancel();
+        }
+    }
+}
