@@ -1,6 +1,9 @@
 package dev.sluice;
 
 import dev.sluice.codec.CloudEventCodec;
+import dev.sluice.internal.BrokerRetry;
+import dev.sluice.spi.AckFailure;
+import dev.sluice.spi.DriverError;
 import dev.sluice.codec.DecodeException;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.OutboundMessage;
@@ -15,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dead letters of one queue, as portable operations every driver supports: peek at them with their
@@ -25,14 +30,17 @@ import java.util.function.Predicate;
  * to other readers for that time; what is not moved is released at the end.
  */
 public final class DeadLetters {
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
     private static final Duration WAIT = Duration.ofSeconds(1);
 
     private final QueueSpec spec;
     private final QueueDriver source;
     private final QueueDriver deadLetterQueue;
     private final CloudEventCodec codec;
+    private final BrokerRetry retry;
 
-    DeadLetters(QueueSpec spec, QueueDriver source, QueueDriver deadLetterQueue) {
+    DeadLetters(QueueSpec spec, QueueDriver source, QueueDriver deadLetterQueue, BrokerRetry retry) {
+        this.retry = retry;
         this.spec = spec;
         this.source = source;
         this.deadLetterQueue = deadLetterQueue;
@@ -95,6 +103,7 @@ public final class DeadLetters {
     public RedriveResult redrive(Predicate<DeadLetter> filter) throws InterruptedException {
         List<InboundMessage> kept = new ArrayList<>();
         int moved = 0;
+        int notDeleted = 0;
         try {
             while (true) {
                 List<InboundMessage> got = deadLetterQueue.receive(deadLetterQueue.capabilities().maxBatchSize(), WAIT);
@@ -103,16 +112,19 @@ public final class DeadLetters {
                 for (InboundMessage m : got) {
                     (filter.test(toDeadLetter(m)) ? chosen : kept).add(m);
                 }
-                moved += move(chosen, kept);
+                int[] counts = move(chosen, kept);
+                moved += counts[0];
+                notDeleted += counts[1];
             }
         } finally {
             kept.forEach(m -> deadLetterQueue.nack(m, Duration.ZERO));
         }
-        return new RedriveResult(moved, kept.size());
+        return new RedriveResult(moved, kept.size(), notDeleted);
     }
 
-    private int move(List<InboundMessage> chosen, List<InboundMessage> kept) {
-        if (chosen.isEmpty()) return 0;
+    /** Sends back, then deletes; returns {moved, sent back but not deleted}. */
+    private int[] move(List<InboundMessage> chosen, List<InboundMessage> kept) throws InterruptedException {
+        if (chosen.isEmpty()) return new int[] {0, 0};
         List<OutboundMessage> out = new ArrayList<>();
         for (InboundMessage m : chosen) {
             Map<String, String> attributes = new HashMap<>(m.attributes());
@@ -129,8 +141,33 @@ public final class DeadLetters {
             if (i < results.size() && results.get(i).succeeded()) delete.add(chosen.get(i));
             else kept.add(chosen.get(i));
         }
-        if (!delete.isEmpty()) deadLetterQueue.ack(delete);
-        return delete.size();
+        int notDeleted = delete.isEmpty() ? 0 : deleteWithRetries(delete);
+        return new int[] {delete.size() - notDeleted, notDeleted};
+    }
+
+    /** Deletes from the DLQ through the one retry loop; returns how many could not be deleted. */
+    private int deleteWithRetries(List<InboundMessage> delete) throws InterruptedException {
+        List<InboundMessage> pending = delete;
+        for (int tries = 1; ; tries++) {
+            List<AckFailure> failures;
+            try {
+                failures = deadLetterQueue.ack(pending);
+            } catch (SluiceException e) {
+                failures = pending.stream().map(m -> new AckFailure(m, new DriverError(e.code(), String.valueOf(e.getMessage()), e))).toList();
+            }
+            if (failures.isEmpty()) return 0;
+            ErrorCode code = failures.get(0).error().code();
+            if (!retry.retries(code, tries)) {
+                for (AckFailure f : failures) {
+                    log.warn("dead letter {} was sent back to {} but could not be deleted from {} ({}: {}); a later redrive"
+                            + " sends it again", f.message().messageId(), spec.uri(), deadLetterQueue.uri(), f.error().code(),
+                            f.error().message());
+                }
+                return failures.size();
+            }
+            retry.pause(code, tries);
+            pending = failures.stream().map(AckFailure::message).toList();
+        }
     }
 
     private DeadLetter toDeadLetter(InboundMessage m) {
@@ -149,9 +186,11 @@ public final class DeadLetters {
     /**
      * What a redrive did.
      *
-     * @param moved dead letters sent back to the source queue
-     * @param kept  dead letters left in the DLQ (not chosen, or not taken by the source queue)
+     * @param moved      dead letters sent back to the source queue and deleted from the DLQ
+     * @param kept       dead letters left in the DLQ (not chosen, or not taken by the source queue)
+     * @param notDeleted dead letters sent back to the source queue that could not be deleted from the DLQ: they
+     *                   are in both queues, and a later redrive sends them again
      */
-    public record RedriveResult(int moved, int kept) {
+    public record RedriveResult(int moved, int kept, int notDeleted) {
     }
 }

@@ -105,7 +105,7 @@ public final class Sluice implements AutoCloseable {
     /** The dead letters of {@code spec}'s queue: list, peek, redrive. */
     public DeadLetters deadLetters(QueueSpec spec) {
         OpenQueue q = open(spec);
-        return new DeadLetters(spec, q.driver(), q.deadLetterQueue());
+        return new DeadLetters(spec, q.driver(), q.deadLetterQueue(), BrokerRetry.forCalls(scheduler));
     }
 
     /**

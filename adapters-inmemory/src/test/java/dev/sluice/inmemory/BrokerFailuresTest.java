@@ -97,6 +97,19 @@ class BrokerFailuresTest {
         assertThat(Duration.between(flaky.sendTimes.get(1), flaky.sendTimes.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(800));
     }
 
+    @Test
+    void aRedriveCountsOnlyWhatItMovedAndReportsDeadLettersItCouldNotDelete() throws Exception {
+        QueueSpec spec = QueueSpec.of("flaky://redrive");
+        sluice.deadLetters(spec); // opens both queues
+        sluice.publisher("flaky://redrive-dlq").publish(event("d-1")).get();
+        sluice.publisher("flaky://redrive-dlq").publish(event("d-2")).get();
+        flaky.ackError = ErrorCode.PERMISSION_DENIED;
+        flaky.ackFailures.set(100); // every delete from the DLQ refused
+        dev.sluice.DeadLetters.RedriveResult result = sluice.deadLetters(spec).redriveAll();
+        assertThat(result.notDeleted()).isEqualTo(2);
+        assertThat(result.moved()).isZero();
+    }
+
     private static io.cloudevents.CloudEvent event(String id) {
         return CloudEventBuilder.v1().withId(id).withSource(URI.create("/test")).withType("job").build();
     }
@@ -106,6 +119,7 @@ class BrokerFailuresTest {
         final AtomicInteger receiveErrors = new AtomicInteger();
         final AtomicInteger receiveCalls = new AtomicInteger();
         final AtomicInteger ackFailures = new AtomicInteger();
+        volatile ErrorCode ackError = ErrorCode.UNAVAILABLE;
         final AtomicInteger sendFailures = new AtomicInteger();
         final List<Instant> ackTimes = new CopyOnWriteArrayList<>();
         final List<Instant> sendTimes = new CopyOnWriteArrayList<>();
@@ -150,7 +164,7 @@ class BrokerFailuresTest {
                 public List<AckFailure> ack(List<InboundMessage> batch) {
                     ackTimes.add(clock.now());
                     if (ackFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                        throw new SluiceException(ErrorCode.UNAVAILABLE, "broker restarting");
+                        throw new SluiceException(ackError, "broker says " + ackError);
                     }
                     return inner.ack(batch);
                 }
