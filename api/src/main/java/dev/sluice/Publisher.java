@@ -85,9 +85,20 @@ public final class Publisher implements AutoCloseable {
         Capabilities caps = driver.capabilities();
         String id = o.event().getId();
         checkOptions(id, o.options(), caps);
-        OutboundMessage m = codec.encode(o.event(), o.options());
+        OutboundMessage m = codec.encode(o.event(), withDefaultDeduplicationId(o.event(), o.options(), caps));
         checkLimits(m, caps);
         return m;
+    }
+
+    /**
+     * The one deduplication rule for every broker that deduplicates: an event published without a
+     * deduplication id is deduplicated by its identity, CloudEvents {@code source} and {@code id}, within the
+     * broker's window. (Brokers that do not deduplicate deliver both copies; the idempotency interceptor
+     * covers those.)
+     */
+    static PublishOptions withDefaultDeduplicationId(CloudEvent event, PublishOptions options, Capabilities caps) {
+        if (!caps.deduplication() || options.deduplicationId() != null) return options;
+        return options.withDeduplicationId(event.getSource() + " " + event.getId());
     }
 
     private static void checkOptions(String id, PublishOptions options, Capabilities caps) {

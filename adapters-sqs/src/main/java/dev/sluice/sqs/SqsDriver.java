@@ -40,7 +40,6 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
@@ -64,7 +63,6 @@ final class SqsDriver implements QueueDriver {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Set<CompletableFuture<ReceiveMessageResponse>> pendingReceives = ConcurrentHashMap.newKeySet();
     private volatile String queueUrl;
-    private volatile Boolean contentBasedDeduplication;
     private volatile Integer leaseSeconds;
 
     SqsDriver(SqsAddress address, SqsClients clients, DriverContext context) {
@@ -178,7 +176,7 @@ final class SqsDriver implements QueueDriver {
             }
             e.messageGroupId(group);
             String dedup = m.deduplicationId();
-            if (dedup == null && !contentBasedDeduplication()) dedup = m.id();
+            if (dedup == null) dedup = m.id(); // a raw driver send; the Publisher always sets one (source and id)
             if (dedup != null) e.messageDeduplicationId(deduplicationId(dedup));
             if (!m.delay().isZero()) {
                 throw new Invalid("SQS FIFO queues have no per-message delay (got " + m.delay()
@@ -238,23 +236,6 @@ final class SqsDriver implements QueueDriver {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private boolean contentBasedDeduplication() {
-        Boolean known = contentBasedDeduplication;
-        if (known != null) return known;
-        boolean value;
-        try {
-            var attributes = call(client().getQueueAttributes(b -> b.queueUrl(queueUrl())
-                    .attributeNames(QueueAttributeName.CONTENT_BASED_DEDUPLICATION)), "sqs:GetQueueAttributes");
-            value = "true".equalsIgnoreCase(attributes.attributes().get(QueueAttributeName.CONTENT_BASED_DEDUPLICATION));
-        } catch (SluiceException e) {
-            log.info("could not read ContentBasedDeduplication of {} ({}); deduplicating FIFO messages by their id",
-                    address.describe(), e.getMessage());
-            value = false;
-        }
-        contentBasedDeduplication = value;
-        return value;
     }
 
     // ---- receive ---------------------------------------------------------------------------------
