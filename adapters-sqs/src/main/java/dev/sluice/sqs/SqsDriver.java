@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -24,7 +23,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -264,7 +262,7 @@ final class SqsDriver implements QueueDriver {
             throw SqsErrors.exception(e, "sqs:ReceiveMessage", address);
         }
         List<InboundMessage> messages = new ArrayList<>(response.messages().size());
-        for (Message m : response.messages()) messages.add(inbound(m));
+        for (Message m : response.messages()) messages.add(SqsInbound.toInbound(m, address.fifo()));
         return messages;
     }
 
@@ -295,32 +293,6 @@ final class SqsDriver implements QueueDriver {
                     }
                     return null;
                 });
-    }
-
-    private InboundMessage inbound(Message m) {
-        Map<String, String> attributes = new HashMap<>();
-        List<String> types = new ArrayList<>();
-        for (var a : m.messageAttributes().entrySet()) {
-            MessageAttributeValue v = a.getValue();
-            types.add(v.dataType());
-            if (SqsBody.MARKER_ATTRIBUTE.equals(a.getKey()) && isMarker(v.dataType())) continue;
-            String value = v.stringValue() != null ? v.stringValue()
-                    : v.binaryValue() != null ? Base64.getEncoder().encodeToString(v.binaryValue().asByteArray()) : "";
-            attributes.put(a.getKey(), value);
-        }
-        byte[] body = SqsBody.decode(m.body() == null ? "" : m.body(), types);
-        Map<MessageSystemAttributeName, String> system = m.attributes();
-        OptionalInt attempt = OptionalInt.empty();
-        String count = system.get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
-        if (count != null) attempt = OptionalInt.of(Integer.parseInt(count));
-        String sent = system.get(MessageSystemAttributeName.SENT_TIMESTAMP);
-        Instant publishTime = sent == null ? null : Instant.ofEpochMilli(Long.parseLong(sent));
-        String group = address.fifo() ? system.get(MessageSystemAttributeName.MESSAGE_GROUP_ID) : null;
-        return new InboundMessage(m.messageId(), body, attributes, group, attempt, publishTime, m.receiptHandle(), m);
-    }
-
-    private static boolean isMarker(String dataType) {
-        return SqsBody.EMPTY_TYPE.equals(dataType) || SqsBody.BASE64_TYPE.equals(dataType);
     }
 
     // ---- ack, nack, lease --------------------------------------------------------------------------

@@ -1,0 +1,49 @@
+package dev.sluice.sqs;
+
+import dev.sluice.spi.InboundMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * The one translation of a received SQS message into the {@link InboundMessage} the pipeline takes, for
+ * the poller (a {@code ReceiveMessage} result) and the Lambda host (a record of an SQS event, read by
+ * {@link SqsLambdaEvent}) alike: identical bytes decode identically.
+ */
+final class SqsInbound {
+    private SqsInbound() {
+    }
+
+    static InboundMessage toInbound(Message m, boolean fifo) {
+        Map<String, String> attributes = new HashMap<>();
+        List<String> types = new ArrayList<>();
+        for (var a : m.messageAttributes().entrySet()) {
+            MessageAttributeValue v = a.getValue();
+            types.add(v.dataType());
+            if (SqsBody.MARKER_ATTRIBUTE.equals(a.getKey()) && isMarker(v.dataType())) continue;
+            String value = v.stringValue() != null ? v.stringValue()
+                    : v.binaryValue() != null ? Base64.getEncoder().encodeToString(v.binaryValue().asByteArray()) : "";
+            attributes.put(a.getKey(), value);
+        }
+        byte[] body = SqsBody.decode(m.body() == null ? "" : m.body(), types);
+        Map<MessageSystemAttributeName, String> system = m.attributes();
+        OptionalInt attempt = OptionalInt.empty();
+        String count = system.get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+        if (count != null) attempt = OptionalInt.of(Integer.parseInt(count));
+        String sent = system.get(MessageSystemAttributeName.SENT_TIMESTAMP);
+        Instant publishTime = sent == null ? null : Instant.ofEpochMilli(Long.parseLong(sent));
+        String group = fifo ? system.get(MessageSystemAttributeName.MESSAGE_GROUP_ID) : null;
+        return new InboundMessage(m.messageId(), body, attributes, group, attempt, publishTime, m.receiptHandle(), m);
+    }
+
+    private static boolean isMarker(String dataType) {
+        return SqsBody.EMPTY_TYPE.equals(dataType) || SqsBody.BASE64_TYPE.equals(dataType);
+    }
+}
