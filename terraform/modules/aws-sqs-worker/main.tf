@@ -15,7 +15,7 @@ locals {
   queue_uri = "sqs://${local.queue_name}?region=${data.aws_region.current.region}"
   dlq_uri   = "sqs://${local.dlq_name}?region=${data.aws_region.current.region}"
 
-  # The configuration the Sluice runtime reads at cold start (lambda-runtime's bootstrap).
+  # The configuration the Sluice runtime reads at cold start (sluice-runtime-core's bootstrap, Lambda host).
   sluice_env = {
     "SLUICE_MODULES"                                          = join(",", var.sluice_modules)
     "SLUICE_QUEUE_${local.env_key}_URI"                       = local.queue_uri

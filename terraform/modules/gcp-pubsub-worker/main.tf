@@ -15,7 +15,7 @@ locals {
   queue_uri = "pubsub://projects/${var.project_id}/topics/${google_pubsub_topic.topic.name}?subscription=${var.name}-worker"
   dlq_uri   = "pubsub://projects/${var.project_id}/topics/${google_pubsub_topic.dlq.name}?subscription=${google_pubsub_subscription.dlq.name}"
 
-  # The configuration the Sluice runtime reads at start-up (lambda-runtime's bootstrap, Cloud Run host).
+  # The configuration the Sluice runtime reads at start-up (sluice-runtime-core's bootstrap, Cloud Run host).
   sluice_env = {
     "SLUICE_MODULES"                                      = join(",", var.sluice_modules)
     "SLUICE_QUEUE_${local.env_key}_URI"                   = local.queue_uri
