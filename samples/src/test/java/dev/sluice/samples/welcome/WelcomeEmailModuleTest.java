@@ -33,7 +33,7 @@ class WelcomeEmailModuleTest {
                     .publish(WelcomeEmailSample.TYPE, new SignUp("not an address", "Nobody")).join();
             QueueDriver queue = runtime.sluice().driver(URI.create("mem://welcome-email"));
             InboundMessage message = queue.receive(1, Duration.ofSeconds(5)).get(0);
-            Outcome outcome = runtime.pipeline(WelcomeEmailSample.QUEUE).orElseThrow().process(message, d -> { });
+            Outcome outcome = runtime.pipeline(WelcomeEmailSample.QUEUE).orElseThrow().process(message, new dev.sluice.testkit.RecordingSettlement());
 
             assertThat(outcome).isInstanceOf(Outcome.DeadLetter.class);
             assertThat(((Outcome.DeadLetter) outcome).reason().message()).contains("not an e-mail address");

@@ -1,11 +1,9 @@
 package dev.sluice.runtime.lambda;
 
-import dev.sluice.Outcome;
 import dev.sluice.Sluice;
 import dev.sluice.pipeline.Pipeline;
-import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;
-import java.time.Duration;
+import dev.sluice.sqs.SqsLambdaEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -15,14 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a batch of SQS records through their queues' pipelines and returns the ids of the records that
- * must come back (the batch item failures). Ack and dead letter (already sent by the pipeline) count as
- * success. A retry is a failure; when its delay is positive, the record's visibility timeout is set to the
- * delay with {@code ChangeMessageVisibility} (through the driver's {@code nack}), which is the backoff.
- * Records of a standard queue run in parallel; on a FIFO queue the batch stops at the first failure, and
- * that record and every later one are reported, so that the order within each group is kept. A record not
- * yet started when less than {@link #MARGIN} of the invocation's time is left is reported without being
- * handled: a timeout would return the whole batch, handled records included.
+ * Runs a batch of SQS records through their queues' pipelines and returns the ids of the records that must
+ * come back (the batch item failures). The pipeline decides and settles each record through a
+ * {@link LambdaSettlement}; this class only orders the work. Records of a standard queue run in parallel; on
+ * a FIFO queue the batch stops at the first failure, and every later record is given back unhandled
+ * ({@link Pipeline#release}: it does not count as an attempt) and reported, so that the order within each
+ * group is kept. A record not yet started when less than {@link #MARGIN} of the invocation's time is left
+ * is given back too: a timeout would return the whole batch, handled records included. Nothing a record
+ * does fails the batch.
  */
 final class BatchProcessor {
     private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
@@ -39,66 +37,69 @@ final class BatchProcessor {
     }
 
     /** @param deadline {@link System#nanoTime()} by which the invocation must have answered */
-    List<String> process(List<SqsRecord> records, long deadline) {
+    List<String> process(List<SqsLambdaEvent.Record> records, long deadline) {
         if (records.isEmpty()) return List.of();
         return records.get(0).fromFifoQueue() ? inOrder(records, deadline) : inParallel(records, deadline);
     }
 
-    private List<String> inOrder(List<SqsRecord> records, long deadline) {
+    private List<String> inOrder(List<SqsLambdaEvent.Record> records, long deadline) {
         List<String> failures = new ArrayList<>();
-        for (int i = 0; i < records.size(); i++) {
-            if (!run(records.get(i), deadline)) {
-                for (int j = i; j < records.size(); j++) failures.add(records.get(j).messageId());
-                if (records.size() > i + 1) {
-                    log.info("FIFO batch stopped at record {}; {} later records are reported unprocessed",
-                            records.get(i).messageId(), records.size() - i - 1);
-                }
-                break;
+        boolean stopped = false;
+        for (SqsLambdaEvent.Record r : records) {
+            if (stopped) {
+                giveBack(r);
+                failures.add(r.message().messageId());
+            } else if (!run(r, deadline)) {
+                stopped = true;
+                failures.add(r.message().messageId());
             }
+        }
+        if (failures.size() > 1) {
+            log.info("FIFO batch stopped at record {}; {} later records are given back unhandled", failures.get(0),
+                    failures.size() - 1);
         }
         return failures;
     }
 
-    private List<String> inParallel(List<SqsRecord> records, long deadline) {
+    private List<String> inParallel(List<SqsLambdaEvent.Record> records, long deadline) {
         List<Future<Boolean>> results = new ArrayList<>(records.size());
-        for (SqsRecord r : records) results.add(workers.submit(() -> run(r, deadline)));
+        for (SqsLambdaEvent.Record r : records) results.add(workers.submit(() -> run(r, deadline)));
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
+            String id = records.get(i).message().messageId();
             try {
-                if (!results.get(i).get()) failures.add(records.get(i).messageId());
+                if (!results.get(i).get()) failures.add(id);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while handling the batch", e);
+                failures.add(id);
             } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                log.error("record {} failed in the host; it will be redelivered", id, e.getCause());
+                failures.add(id);
             }
         }
         return failures;
     }
 
-    /** True when the record is done with (acked or dead-lettered). */
-    private boolean run(SqsRecord record, long deadline) {
+    /** True when the record is done with (acked, or dead-lettered then acked). */
+    private boolean run(SqsLambdaEvent.Record record, long deadline) {
         if (deadline - System.nanoTime() < MARGIN * 1_000_000) {
-            log.warn("record {} not started: the invocation's time is nearly up; it will be redelivered", record.messageId());
+            log.warn("record {} not started: the invocation's time is nearly up; it will be redelivered",
+                    record.message().messageId());
+            giveBack(record);
             return false;
         }
         Pipeline pipeline = queues.resolve(record);
-        QueueDriver driver = sluice.driver(pipeline.spec().uri());
-        InboundMessage message = SqsEventReader.toInbound(record);
-        Outcome outcome = pipeline.process(message, lease -> driver.extendLease(message, lease));
-        if (!(outcome instanceof Outcome.Retry retry)) return true;
-        if (retry.delay().compareTo(Duration.ZERO) > 0) backoff(driver, message, retry.delay());
-        return false;
+        LambdaSettlement settlement = new LambdaSettlement(driver(pipeline), record.message());
+        pipeline.process(record.message(), settlement);
+        return settlement.acked();
     }
 
-    private static void backoff(QueueDriver driver, InboundMessage message, Duration delay) {
-        Duration max = driver.capabilities().maxNackDelay();
-        Duration d = delay.compareTo(max) > 0 ? max : delay;
-        try {
-            driver.nack(message, d);
-        } catch (RuntimeException e) {
-            log.warn("could not delay the redelivery of {} by {} ms (needs sqs:ChangeMessageVisibility): {};"
-                    + " it comes back when its visibility timeout ends", message.messageId(), d.toMillis(), e.toString());
-        }
+    private void giveBack(SqsLambdaEvent.Record record) {
+        Pipeline pipeline = queues.resolve(record);
+        pipeline.release(record.message(), new LambdaSettlement(driver(pipeline), record.message()));
+    }
+
+    private QueueDriver driver(Pipeline pipeline) {
+        return sluice.driver(pipeline.spec().uri());
     }
 }

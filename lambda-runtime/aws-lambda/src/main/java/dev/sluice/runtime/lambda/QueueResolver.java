@@ -1,6 +1,7 @@
 package dev.sluice.runtime.lambda;
 
 import dev.sluice.pipeline.Pipeline;
+import dev.sluice.sqs.SqsLambdaEvent;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,7 @@ final class QueueResolver {
         this.pipelines = pipelines;
     }
 
-    Pipeline resolve(SqsRecord record) {
+    Pipeline resolve(SqsLambdaEvent.Record record) {
         if (pipelines.size() == 1) return pipelines.values().iterator().next();
         return byArn.computeIfAbsent(record.eventSourceArn(), arn -> {
             String name = record.queueName();

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sluice.runtime.inject.SluiceRuntime;
+import dev.sluice.sqs.SqsLambdaEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,7 +45,7 @@ public final class SqsLambdaHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         long left = context == null ? java.util.concurrent.TimeUnit.DAYS.toMillis(1) : context.getRemainingTimeInMillis();
-        List<String> failures = processor.process(SqsEventReader.read(input), System.nanoTime() + left * 1_000_000);
+        List<String> failures = processor.process(SqsLambdaEvent.read(input), System.nanoTime() + left * 1_000_000);
         try (JsonGenerator g = JSON.createGenerator(output)) {
             g.writeStartObject();
             g.writeArrayFieldStart("batchItemFailures");

@@ -2,7 +2,6 @@ package dev.sluice.runtime.cloudrun;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.sluice.Outcome;
 import dev.sluice.pipeline.Pipeline;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,14 +46,9 @@ final class PushHandler implements HttpHandler {
             if (verifier != null) verifier.verify(headers.get("authorization"));
             Received received = RequestReader.read(headers, body(exchange, headers));
             Pipeline pipeline = queues.choose(exchange.getRequestURI().getPath(), received.subscription());
-            Outcome outcome = pipeline.process(received.message(), lease -> { });
-            if (outcome instanceof Outcome.Retry retry) {
-                long seconds = Math.max(1, (retry.delay().toMillis() + 999) / 1000);
-                exchange.getResponseHeaders().set("Retry-After", String.valueOf(seconds));
-                answer(exchange, 503, "retry: " + retry.cause());
-            } else {
-                answer(exchange, 204, null);
-            }
+            PushSettlement settlement = new PushSettlement();
+            pipeline.process(received.message(), settlement);
+            settlement.answer(exchange);
         } catch (Rejected r) {
             log.warn("refused {} {} from {}: {} {}", exchange.getRequestMethod(), exchange.getRequestURI(),
                     exchange.getRemoteAddress(), r.status, r.getMessage());

@@ -39,7 +39,7 @@ class SluiceRuntimeTest {
             runtime.sluice().publisher("mem://orders").publish("order.placed", Map.of("sku", "X1")).join();
             List<InboundMessage> received = runtime.sluice().driver(java.net.URI.create("mem://orders"))
                     .receive(10, Duration.ofSeconds(5));
-            assertThat(runtime.pipeline("orders").orElseThrow().process(received.get(0), d -> { }))
+            assertThat(runtime.pipeline("orders").orElseThrow().process(received.get(0), new dev.sluice.testkit.RecordingSettlement()))
                     .isEqualTo(dev.sluice.Outcome.ACK);
             assertThat(runtime.injector().getInstance(Recorder.class).handled()).hasSize(1);
             List<InboundMessage> followUp = runtime.sluice().driver(java.net.URI.create("mem://orders"))
