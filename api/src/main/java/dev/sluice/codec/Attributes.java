@@ -29,6 +29,20 @@ final class Attributes {
         return CORE.contains(key);
     }
 
+    /**
+     * Names no extension may take. The CloudEvents 1.0 core context attributes (spec.md, "REQUIRED
+     * Attributes" and "OPTIONAL Attributes": every context attribute appears at most once, so an extension
+     * cannot reuse one), {@code data} (spec.md, "Naming Conventions": "CloudEvent attributes MUST NOT have
+     * the name data; this name is reserved"), and {@code data_base64}, the member the JSON event format uses
+     * for binary data (not a legal attribute name anyway, listed so the reason given is the right one).
+     */
+    static final java.util.Set<String> RESERVED_NAMES = java.util.Set.of("specversion", "id", "source", "type",
+            "datacontenttype", "dataschema", "subject", "time", "data", "data_base64");
+
+    static boolean isReservedName(String name) {
+        return RESERVED_NAMES.contains(name);
+    }
+
     /** CloudEvents 1.0: extension names are lower-case letters and digits, at most 20 of them. */
     static boolean isLegalExtensionName(String name) {
         return EXTENSION_NAME.matcher(name).matches();

@@ -13,16 +13,18 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.format.EventDeserializationException;
 import io.cloudevents.jackson.JsonFormat;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * CloudEvent &lt;-&gt; wire message, for every broker. Writes binary mode (a {@code ce-} attribute per
@@ -35,8 +37,15 @@ import java.util.Map;
  * <p>Reads both modes, and wraps a message that is not a CloudEvent at all (no {@code ce-} attributes,
  * not a structured body) into one: {@code id} is the broker's message id, {@code source} the queue URI,
  * {@code type} the {@value #TYPE_ATTRIBUTE} attribute or else {@value #FOREIGN_TYPE}, {@code time} the
- * publish time, {@code datacontenttype} the {@code content-type} attribute; the other attributes whose
- * names are legal extension names become extensions.
+ * publish time, {@code datacontenttype} the {@code content-type} attribute if it is a media type; the other
+ * attributes whose names are legal extension names become extensions, except those named like a CloudEvents
+ * core attribute or {@code data} (a foreign {@code type} attribute must not become the type on re-publish).
+ *
+ * <p>Both modes, and every event before it is encoded, go through one check of the CloudEvents 1.0
+ * attribute rules ({@link EventValidation}): required {@code id}, {@code source}, {@code specversion} 1.0
+ * and {@code type}; a non-empty {@code subject}, an absolute {@code dataschema}, an RFC 2046
+ * {@code datacontenttype} and a strictly RFC 3339 {@code time} when present; extension names of 1 to 20
+ * lower-case letters or digits that are not reserved.
  *
  * <p>Round trips: every CloudEvents 1.0 attribute, and string, integer and boolean extensions, come back
  * equal. URI, timestamp and binary extensions come back as their canonical strings, as the CloudEvents
@@ -55,6 +64,7 @@ public final class CloudEventCodec {
 
     private static final JsonFormat JSON = new JsonFormat().withForceJsonDataToBase64();
     private static final ObjectMapper TREE = new ObjectMapper();
+    private static final Logger log = LoggerFactory.getLogger(CloudEventCodec.class);
 
     private final Capabilities limits;
 
@@ -81,8 +91,9 @@ public final class CloudEventCodec {
 
     /**
      * Decodes a received message. A message that claims to be a CloudEvent but is not a valid one (a missing
-     * {@code ce-id}, an unparsable {@code ce-time}, an unknown {@code specversion}, broken JSON) fails with a
-     * {@link DecodeException} whose message says which; it is not wrapped as foreign.
+     * {@code ce-id}, a {@code ce-time} that is not RFC 3339, an unknown {@code specversion}, an empty
+     * {@code subject}, broken JSON...) fails with a {@link DecodeException} naming the attribute and what is
+     * wrong with it; it is not wrapped as foreign.
      *
      * @param queue the queue it came from, the {@code source} of a wrapped foreign message
      */
@@ -137,12 +148,57 @@ public final class CloudEventCodec {
         return !limits.textBodyOnly() || isText(data);
     }
 
+    /**
+     * Reads structured mode. The attributes are checked on the JSON members as written, before the SDK
+     * parses them (it reads {@code time} leniently, with {@link OffsetDateTime#parse}).
+     */
     private static CloudEvent readStructured(byte[] body) throws DecodeException {
+        JsonNode tree;
+        try {
+            tree = TREE.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new DecodeException("structured CloudEvent is invalid: " + rootMessage(e), e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new DecodeException("structured CloudEvent is invalid: the body is not a JSON object");
+        }
+        Map<String, String> core = new HashMap<>();
+        List<String> extensions = new ArrayList<>();
+        for (var it = tree.fields(); it.hasNext(); ) {
+            var member = it.next();
+            String name = member.getKey();
+            JsonNode value = member.getValue();
+            if (name.equals("data") || name.equals("data_base64")) continue;
+            if (isCoreName(name)) {
+                if (!value.isTextual()) {
+                    throw new DecodeException("attribute '" + name + "' must be a JSON string, not "
+                            + value.getNodeType().toString().toLowerCase());
+                }
+                core.put(name, value.textValue());
+            } else {
+                extensions.add(name);
+                if (!(value.isTextual() || value.isBoolean() || value.isInt())) {
+                    throw new DecodeException("extension '" + name + "' must be a JSON string, boolean or 32-bit"
+                            + " integer (the CloudEvents type system), not " + value.getNodeType().toString().toLowerCase());
+                }
+            }
+        }
+        String problem = EventValidation.problem(core, extensions, EventValidation.Source.STRUCTURED);
+        if (problem != null) throw new DecodeException(problem);
         try {
             return JSON.deserialize(body);
         } catch (EventDeserializationException | IllegalStateException | IllegalArgumentException e) {
             throw new DecodeException("structured CloudEvent is invalid: " + rootMessage(e), e);
         }
+    }
+
+    private static boolean isCoreName(String name) {
+        return switch (name) {
+            case EventValidation.SPECVERSION, EventValidation.ID, EventValidation.SOURCE, EventValidation.TYPE,
+                    EventValidation.SUBJECT, EventValidation.TIME, EventValidation.DATASCHEMA,
+                    EventValidation.DATACONTENTTYPE -> true;
+            default -> false;
+        };
     }
 
     private static boolean looksStructured(byte[] body) {
@@ -159,15 +215,30 @@ public final class CloudEventCodec {
 
     private static CloudEvent wrapForeign(InboundMessage message, URI queue) {
         Map<String, String> attributes = message.attributes();
+        String type = attributes.get(TYPE_ATTRIBUTE);
         CloudEventBuilder b = CloudEventBuilder.v1()
                 .withId(message.messageId())
                 .withSource(queue)
-                .withType(attributes.getOrDefault(TYPE_ATTRIBUTE, FOREIGN_TYPE));
+                .withType(type == null || type.isEmpty() ? FOREIGN_TYPE : type);
         if (message.publishTime() != null) b.withTime(message.publishTime().atOffset(ZoneOffset.UTC));
         String contentType = attributes.get(Attributes.CONTENT_TYPE);
-        if (contentType != null) b.withDataContentType(contentType);
+        if (contentType != null) {
+            if (EventValidation.isMediaType(contentType)) {
+                b.withDataContentType(contentType);
+            } else {
+                log.debug("message {}: attribute '{}' is not an RFC 2046 media type; the wrapped event has no"
+                        + " datacontenttype", message.messageId(), Attributes.CONTENT_TYPE);
+            }
+        }
         for (var e : attributes.entrySet()) {
-            if (Attributes.isLegalExtensionName(e.getKey())) b.withExtension(e.getKey(), e.getValue());
+            String name = e.getKey();
+            if (!Attributes.isLegalExtensionName(name)) continue;
+            if (Attributes.isReservedName(name)) {
+                log.debug("message {}: attribute '{}' has a name CloudEvents reserves; dropped, not"
+                        + " made an extension", message.messageId(), name);
+                continue;
+            }
+            b.withExtension(name, e.getValue());
         }
         if (message.body().length > 0) b.withData(message.body());
         return b.build();
@@ -202,59 +273,39 @@ public final class CloudEventCodec {
         }
 
         static CloudEvent read(Map<String, String> attributes, byte[] body) throws DecodeException {
-            String version = attributes.get(Attributes.SPECVERSION);
-            if (!"1.0".equals(version)) {
-                throw new DecodeException("ce-specversion '" + version + "' is not supported (supported: 1.0)");
-            }
-            CloudEventBuilder b = CloudEventBuilder.v1()
-                    .withId(required(attributes, Attributes.ID))
-                    .withSource(uri(attributes, Attributes.SOURCE, required(attributes, Attributes.SOURCE)))
-                    .withType(required(attributes, Attributes.TYPE));
-            String subject = attributes.get(Attributes.SUBJECT);
-            if (subject != null) b.withSubject(subject);
-            String time = attributes.get(Attributes.TIME);
-            if (time != null) {
-                try {
-                    b.withTime(OffsetDateTime.parse(time));
-                } catch (DateTimeParseException e) {
-                    throw new DecodeException("ce-time '" + time + "' is not an RFC 3339 timestamp", e);
-                }
-            }
-            String schema = attributes.get(Attributes.DATASCHEMA);
-            if (schema != null) b.withDataSchema(uri(attributes, Attributes.DATASCHEMA, schema));
-            String contentType = attributes.get(Attributes.CONTENT_TYPE);
-            if (contentType != null) b.withDataContentType(contentType);
+            Map<String, String> core = new HashMap<>();
+            List<String> extensions = new ArrayList<>();
             for (var e : attributes.entrySet()) {
                 String key = e.getKey();
-                if (!key.startsWith(Attributes.PREFIX) || Attributes.isCoreAttribute(key)) continue;
-                String name = key.substring(Attributes.PREFIX.length());
-                if (!Attributes.isLegalExtensionName(name)) {
-                    throw new DecodeException("attribute '" + key + "': extension name '" + name
-                            + "' must be 1 to 20 lower-case letters or digits");
+                if (key.equals(Attributes.CONTENT_TYPE)) {
+                    core.put(EventValidation.DATACONTENTTYPE, e.getValue());
+                } else if (Attributes.isCoreAttribute(key)) {
+                    core.put(key.substring(Attributes.PREFIX.length()), e.getValue());
+                } else if (key.startsWith(Attributes.PREFIX)) {
+                    extensions.add(key.substring(Attributes.PREFIX.length()));
                 }
-                b.withExtension(name, e.getValue());
             }
+            String problem = EventValidation.problem(core, extensions, EventValidation.Source.BINARY);
+            if (problem != null) throw new DecodeException(problem);
+
+            CloudEventBuilder b = CloudEventBuilder.v1()
+                    .withId(core.get(EventValidation.ID))
+                    .withSource(URI.create(core.get(EventValidation.SOURCE)))
+                    .withType(core.get(EventValidation.TYPE));
+            String subject = core.get(EventValidation.SUBJECT);
+            if (subject != null) b.withSubject(subject);
+            String time = core.get(EventValidation.TIME);
+            if (time != null) b.withTime(OffsetDateTime.parse(time));
+            String schema = core.get(EventValidation.DATASCHEMA);
+            if (schema != null) b.withDataSchema(URI.create(schema));
+            String contentType = core.get(EventValidation.DATACONTENTTYPE);
+            if (contentType != null) b.withDataContentType(contentType);
+            for (String name : extensions) b.withExtension(name, attributes.get(Attributes.PREFIX + name));
             if (body.length > 0) b.withData(body);
             try {
                 return b.build();
             } catch (IllegalStateException e) {
                 throw new DecodeException("binary-mode CloudEvent is invalid: " + e.getMessage(), e);
-            }
-        }
-
-        private static String required(Map<String, String> attributes, String key) throws DecodeException {
-            String v = attributes.get(key);
-            if (v == null || v.isEmpty()) {
-                throw new DecodeException("required attribute '" + key + "' is " + (v == null ? "missing" : "empty"));
-            }
-            return v;
-        }
-
-        private static URI uri(Map<String, String> attributes, String key, String value) throws DecodeException {
-            try {
-                return new URI(value);
-            } catch (URISyntaxException e) {
-                throw new DecodeException("attribute '" + key + "' is not a URI reference: " + e.getMessage(), e);
             }
         }
     }

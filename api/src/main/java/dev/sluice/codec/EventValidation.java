@@ -3,31 +3,214 @@ package dev.sluice.codec;
 import dev.sluice.ErrorCode;
 import dev.sluice.SluiceException;
 import io.cloudevents.CloudEvent;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
 
-/** Checks an outgoing event's required attributes, naming the one that is wrong. */
+/**
+ * The one check of a CloudEvent's attributes against CloudEvents 1.0, applied to the attribute strings of
+ * a binary-mode message, to the members of a structured-mode JSON body (before the SDK parses them), and to
+ * an event about to be encoded (its attributes in their canonical string form). Every problem names the
+ * attribute as it appears where it was found ({@code ce-time}, {@code content-type}, {@code time}) and
+ * what is wrong; attribute values may be quoted, the data never is.
+ *
+ * <ul>
+ *   <li>{@code specversion}: required, {@code 1.0};
+ *   <li>{@code id}, {@code type}: required, non-empty;
+ *   <li>{@code source}: required, a non-empty URI-reference;
+ *   <li>{@code subject}: non-empty when present;
+ *   <li>{@code dataschema}: a non-empty absolute URI when present;
+ *   <li>{@code datacontenttype}: an RFC 2046 media type ({@code type/subtype}, optional {@code ;name=value}
+ *       parameters, values tokens or quoted strings) when present;
+ *   <li>{@code time}: an RFC 3339 {@code date-time} when present: seconds, optional fraction, {@code Z} or
+ *       a {@code +hh:mm}/{@code -hh:mm} offset, and a real date and time;
+ *   <li>extension names: 1 to 20 lower-case ASCII letters or digits, none of {@link Attributes#RESERVED_NAMES}.
+ * </ul>
+ */
 final class EventValidation {
+    /** Where the attributes come from, which decides how a problem names them. */
+    enum Source {
+        /** An event about to be encoded: attribute names as they are. */
+        EVENT,
+        /** A structured-mode JSON body: member names. */
+        STRUCTURED,
+        /** A binary-mode message: {@code ce-} attributes and {@code content-type}. */
+        BINARY;
+
+        String core(String name) {
+            if (this != BINARY) return name;
+            return name.equals("datacontenttype") ? Attributes.CONTENT_TYPE : Attributes.PREFIX + name;
+        }
+
+        String extension(String name) {
+            return this == BINARY ? "attribute '" + Attributes.PREFIX + name + "': " : "";
+        }
+    }
+
+    static final String SPECVERSION = "specversion";
+    static final String ID = "id";
+    static final String SOURCE = "source";
+    static final String TYPE = "type";
+    static final String SUBJECT = "subject";
+    static final String TIME = "time";
+    static final String DATASCHEMA = "dataschema";
+    static final String DATACONTENTTYPE = "datacontenttype";
+
+    /** RFC 3339 section 5.6 {@code date-time}; {@code T} and {@code Z} may be lower case (section 5.6, note). */
+    private static final Pattern RFC3339 = Pattern.compile(
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})");
+
+    private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+    private static final String QUOTED = "\"(?:[\\t\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]|\\\\[\\t\\x20-\\x7E])*\"";
+    /** RFC 2045 section 5.1 / RFC 2046: {@code type "/" subtype *(";" attribute "=" value)}. */
+    private static final Pattern MEDIA_TYPE = Pattern.compile(
+            TOKEN + "/" + TOKEN + "(?:[ \\t]*;[ \\t]*" + TOKEN + "=(?:" + TOKEN + "|" + QUOTED + "))*");
+
+    private static final int MAX_QUOTED = 80;
+
     private EventValidation() {
     }
 
+    /** Checks an event before it is encoded; fails with {@link ErrorCode#INVALID} naming the event and the attribute. */
     static void check(CloudEvent event) {
         if (event == null) throw invalid("?", "the event is null");
-        String id = event.getId();
-        if (id == null || id.isEmpty()) throw invalid("?", "required attribute 'id' is " + (id == null ? "missing" : "empty"));
-        if (event.getSpecVersion() == null) throw invalid(id, "required attribute 'specversion' is missing");
-        if (event.getSource() == null) throw invalid(id, "required attribute 'source' is missing");
-        if (event.getSource().toString().isEmpty()) throw invalid(id, "required attribute 'source' is empty");
-        String type = event.getType();
-        if (type == null || type.isEmpty()) {
-            throw invalid(id, "required attribute 'type' is " + (type == null ? "missing" : "empty"));
+        String id = event.getId() == null || event.getId().isEmpty() ? "?" : event.getId();
+        String problem = problem(attributesOf(event), event.getExtensionNames(), Source.EVENT);
+        if (problem != null) throw invalid(id, problem);
+    }
+
+    /** An event's core attributes in their canonical string form; absent ones are left out. */
+    static Map<String, String> attributesOf(CloudEvent event) {
+        Map<String, String> a = new HashMap<>();
+        if (event.getSpecVersion() != null) a.put(SPECVERSION, event.getSpecVersion().toString());
+        putIfPresent(a, ID, event.getId());
+        putIfPresent(a, SOURCE, event.getSource());
+        putIfPresent(a, TYPE, event.getType());
+        putIfPresent(a, SUBJECT, event.getSubject());
+        putIfPresent(a, TIME, event.getTime());
+        putIfPresent(a, DATASCHEMA, event.getDataSchema());
+        putIfPresent(a, DATACONTENTTYPE, event.getDataContentType());
+        return a;
+    }
+
+    private static void putIfPresent(Map<String, String> a, String name, Object value) {
+        if (value != null) a.put(name, Attributes.canonical(value));
+    }
+
+    /**
+     * The first thing wrong with these attributes, or null if nothing is.
+     *
+     * @param core the core attributes present, by CloudEvents name, as strings
+     * @param extensionNames the names of the extensions
+     */
+    static String problem(Map<String, String> core, Iterable<String> extensionNames, Source from) {
+        String specversion = core.get(SPECVERSION);
+        if (specversion == null) return missing(from, SPECVERSION);
+        if (!"1.0".equals(specversion)) {
+            String l = from.core(SPECVERSION);
+            return "attribute '" + l + "' is invalid: " + l + " " + quote(specversion) + " is not supported (supported: 1.0)";
         }
-        if (event.getSubject() != null && event.getSubject().isEmpty()) {
-            throw invalid(id, "attribute 'subject' must not be empty when present");
+        String p = requiredString(core, ID, from);
+        if (p != null) return p;
+        p = requiredString(core, SOURCE, from);
+        if (p != null) return p;
+        p = uriProblem(from, SOURCE, core.get(SOURCE), false);
+        if (p != null) return p;
+        p = requiredString(core, TYPE, from);
+        if (p != null) return p;
+
+        String subject = core.get(SUBJECT);
+        if (subject != null && subject.isEmpty()) return emptyOptional(from, SUBJECT, "string");
+        String schema = core.get(DATASCHEMA);
+        if (schema != null) {
+            if (schema.isEmpty()) return emptyOptional(from, DATASCHEMA, "absolute URI");
+            p = uriProblem(from, DATASCHEMA, schema, true);
+            if (p != null) return p;
         }
-        for (String name : event.getExtensionNames()) {
-            if (!Attributes.isLegalExtensionName(name)) {
-                throw invalid(id, "extension name '" + name + "' must be 1 to 20 lower-case letters or digits");
+        String contentType = core.get(DATACONTENTTYPE);
+        if (contentType != null) {
+            if (contentType.isEmpty()) return emptyOptional(from, DATACONTENTTYPE, "RFC 2046 media type");
+            if (!isMediaType(contentType)) {
+                return "attribute '" + from.core(DATACONTENTTYPE) + "' is not an RFC 2046 media type"
+                        + " (type/subtype, optionally followed by ; name=value parameters): "
+                        + from.core(DATACONTENTTYPE) + " " + quote(contentType);
             }
         }
+        String time = core.get(TIME);
+        if (time != null) {
+            p = timeProblem(from, time);
+            if (p != null) return p;
+        }
+        for (String name : extensionNames) {
+            if (Attributes.isReservedName(name)) {
+                String hint = from == Source.BINARY && name.equals(DATACONTENTTYPE)
+                        ? "; binary mode carries datacontenttype in '" + Attributes.CONTENT_TYPE + "'" : "";
+                return from.extension(name) + "extension '" + name + "' uses a reserved name"
+                        + " (CloudEvents reserves the names of its core attributes, data and data_base64)" + hint;
+            }
+            if (!Attributes.isLegalExtensionName(name)) {
+                return from.extension(name) + "extension name '" + name
+                        + "' must be 1 to 20 lower-case letters or digits";
+            }
+        }
+        return null;
+    }
+
+    /** RFC 2046 (RFC 2045 section 5.1 syntax): {@code type/subtype} with optional parameters. */
+    static boolean isMediaType(String value) {
+        return MEDIA_TYPE.matcher(value).matches();
+    }
+
+    private static String timeProblem(Source from, String time) {
+        String l = from.core(TIME);
+        if (!RFC3339.matcher(time).matches()) {
+            return "attribute '" + l + "' is not an RFC 3339 timestamp (like 2024-01-01T10:00:00Z or"
+                    + " 2024-01-01T10:00:00.5+05:00: seconds required, offset as Z or +hh:mm): " + l + " " + quote(time);
+        }
+        try {
+            DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(time);
+            return null;
+        } catch (DateTimeParseException e) {
+            return "attribute '" + l + "' is not a valid RFC 3339 timestamp: " + l + " " + quote(time) + ": " + e.getMessage();
+        }
+    }
+
+    private static String uriProblem(Source from, String name, String value, boolean absolute) {
+        String l = from.core(name);
+        String kind = absolute ? "an absolute URI" : "a URI reference";
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            return "attribute '" + l + "' is not " + kind + ": " + e.getMessage();
+        }
+        if (absolute && !uri.isAbsolute()) {
+            return "attribute '" + l + "' is not an absolute URI (it has no scheme): " + l + " " + quote(value);
+        }
+        return null;
+    }
+
+    private static String requiredString(Map<String, String> core, String name, Source from) {
+        String v = core.get(name);
+        if (v == null) return missing(from, name);
+        if (v.isEmpty()) return "required attribute '" + from.core(name) + "' is empty";
+        return null;
+    }
+
+    private static String missing(Source from, String name) {
+        return "required attribute '" + from.core(name) + "' is missing";
+    }
+
+    private static String emptyOptional(Source from, String name, String kind) {
+        return "attribute '" + from.core(name) + "' is empty; when present it must be a non-empty " + kind;
+    }
+
+    private static String quote(String value) {
+        return "'" + (value.length() <= MAX_QUOTED ? value : value.substring(0, MAX_QUOTED) + "...") + "'";
     }
 
     private static SluiceException invalid(String id, String what) {
