@@ -93,7 +93,7 @@ public record QueueSpec(
         private int maxDeliveryAttempts = QueueDefaults.INSTANCE.maxDeliveryAttempts();
         private RetryPolicy retryPolicy = QueueDefaults.INSTANCE.retryPolicy();
         private Duration lease = QueueDefaults.INSTANCE.lease();
-        private Duration handlerTimeout = QueueDefaults.INSTANCE.handlerTimeout();
+        private Duration handlerTimeout;
         private int concurrency = QueueDefaults.INSTANCE.concurrency();
         private boolean ordering;
         private boolean deduplication;
@@ -110,7 +110,7 @@ public record QueueSpec(
         public Builder maxDeliveryAttempts(int v) { maxDeliveryAttempts = v; return this; }
         public Builder retryPolicy(RetryPolicy v) { retryPolicy = v; return this; }
         public Builder lease(Duration v) { lease = v; return this; }
-        /** How long a handler may run (default 15 minutes, from {@code queue-defaults.properties}). */
+        /** How long a handler may run (default 15 minutes from {@code queue-defaults.properties}, or the lease if longer). */
         public Builder handlerTimeout(Duration v) { handlerTimeout = v; return this; }
         public Builder concurrency(int v) { concurrency = v; return this; }
         public Builder ordering(boolean v) { ordering = v; return this; }
@@ -120,7 +120,12 @@ public record QueueSpec(
         public Builder failOnMismatch(boolean v) { failOnMismatch = v; return this; }
 
         public QueueSpec build() {
-            return new QueueSpec(uri, deadLetterUri, maxDeliveryAttempts, retryPolicy, lease, handlerTimeout, concurrency, ordering,
+            Duration timeout = handlerTimeout;
+            if (timeout == null) {
+                Duration byDefault = QueueDefaults.INSTANCE.handlerTimeout();
+                timeout = lease != null && lease.compareTo(byDefault) > 0 ? lease : byDefault;
+            }
+            return new QueueSpec(uri, deadLetterUri, maxDeliveryAttempts, retryPolicy, lease, timeout, concurrency, ordering,
                     deduplication, delays, provisioning, failOnMismatch);
         }
     }

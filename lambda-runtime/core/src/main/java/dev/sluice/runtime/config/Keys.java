@@ -46,7 +46,7 @@ final class Keys {
     /** Settings of one queue. */
     enum Queue {
         URI, DLQ, MAX_DELIVERY_ATTEMPTS, RETRY, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, RETRY_MULTIPLIER, RETRY_JITTER,
-        LEASE, CONCURRENCY, ORDERING, PROVISIONING;
+        LEASE, HANDLER_TIMEOUT, CONCURRENCY, ORDERING, PROVISIONING;
 
         /** Longest first, so that {@code _RETRY_MAX_DELAY} is not read as {@code _RETRY}. */
         static final List<Queue> BY_LENGTH = Arrays.stream(values())

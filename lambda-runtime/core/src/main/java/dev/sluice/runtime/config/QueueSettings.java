@@ -35,6 +35,12 @@ final class QueueSettings {
         if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
             problems.add(v.origin(var(Keys.Queue.LEASE)) + " is " + lease.toMillis() + "ms: a lease must be at least 1s");
         }
+        Duration handlerTimeout = v.duration(var(Keys.Queue.HANDLER_TIMEOUT),
+                lease.compareTo(defaults.handlerTimeout()) > 0 ? lease : defaults.handlerTimeout());
+        if (handlerTimeout.compareTo(lease) < 0) {
+            problems.add(v.origin(var(Keys.Queue.HANDLER_TIMEOUT)) + " is " + handlerTimeout.toSeconds() + "s: a handler"
+                    + " timeout must be at least the lease (" + lease.toSeconds() + "s)");
+        }
         int concurrency = v.integer(var(Keys.Queue.CONCURRENCY), defaults.concurrency(), 1, 10_000);
         boolean ordering = v.bool(var(Keys.Queue.ORDERING), false);
         String provisioning = v.choice(var(Keys.Queue.PROVISIONING), "create", List.of("create", "verify", "none"));
@@ -46,6 +52,7 @@ final class QueueSettings {
             return null;
         }
         QueueSpec spec = QueueSpec.builder(uri).deadLetterQueue(dlq).maxDeliveryAttempts(attempts).lease(lease)
+                .handlerTimeout(handlerTimeout)
                 .concurrency(concurrency).ordering(ordering).retryPolicy(retry)
                 .provisioning(switch (provisioning) {
                     case "verify" -> QueueSpec.Provisioning.VERIFY;
