@@ -51,8 +51,8 @@ const cases = [
     name: 'unresolved reference',
     file: 'main.tf',
     rule: 'reference',
-    edit: (s) => s.replace('maxReceiveCount     = var.max_delivery_attempts', 'maxReceiveCount     = var.max_delivery_attempt'),
-    needle: 'var.max_delivery_attempt\n',
+    edit: (s) => s.replace('max_receive_count = var.fifo ? var.max_delivery_attempts * 10', 'max_receive_count = var.fifo ? var.max_delivery_attempt * 10'),
+    needle: 'var.max_delivery_attempt * 10',
     message: /var\.max_delivery_attempt is not declared/,
   },
   {

@@ -172,3 +172,16 @@ locals {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('aws-sqs-worker: maxReceiveCount is SqsCapabilities.maxReceiveCount (attempts; 10 times them on FIFO)', async () => {
+  const { TERRAFORM_ROOT } = await import('./lib/checker.mjs');
+  const { evaluateLocal } = await import('./lib/evaluate.mjs');
+  const m = await loadModule(path.join(TERRAFORM_ROOT, 'modules', 'aws-sqs-worker'), TERRAFORM_ROOT);
+  const count = (fifo, attempts) => evaluateLocal(moduleScope(m, {
+    inputs: (n) => (n === 'fifo' ? { value: fifo } : n === 'max_delivery_attempts' ? { value: attempts } : undefined),
+  }), 'max_receive_count');
+  assert.equal(await count(false, 3), 3);
+  assert.equal(await count(false, 1000), 1000);
+  assert.equal(await count(true, 3), 30);
+  assert.equal(await count(true, 100), 1000);
+});

@@ -10,6 +10,12 @@ locals {
   # <NAME> in SLUICE_QUEUE_<NAME>_*: Lambda variable names allow letters, digits and underscores only.
   env_key = upper(replace(var.name, "-", "_"))
 
+  # The redrive policy is Sluice's backstop, never ahead of Sluice's own dead letter (which carries the reason):
+  # SqsCapabilities.maxReceiveCount in adapters-sqs. On FIFO a receive hands out up to 10 messages of a group and
+  # the later ones are given back behind a failure; SQS counts those receives, Sluice does not count them as
+  # attempts, so the queue allows 10 receives per attempt.
+  max_receive_count = var.fifo ? var.max_delivery_attempts * 10 : var.max_delivery_attempts
+
   function_timeout = coalesce(var.function_timeout_seconds, floor(var.visibility_timeout_seconds / 6))
 
   queue_uri = "sqs://${local.queue_name}?region=${data.aws_region.current.region}"
@@ -56,7 +62,7 @@ resource "aws_sqs_queue" "queue" {
 
   redrive_policy = jsonencode({
     deadLetterTargetArn = aws_sqs_queue.dlq.arn
-    maxReceiveCount     = var.max_delivery_attempts
+    maxReceiveCount     = local.max_receive_count
   })
 
   tags = var.tags

@@ -30,12 +30,12 @@ variable "content_based_deduplication" {
 
 variable "max_delivery_attempts" {
   type        = number
-  description = "Deliveries before a message moves to the DLQ: the redrive policy's maxReceiveCount and the runtime's maxDeliveryAttempts (queue-defaults.properties: maxDeliveryAttempts)."
+  description = "Attempts before the runtime dead-letters a message with its reason (the runtime's maxDeliveryAttempts, queue-defaults.properties: maxDeliveryAttempts). The redrive policy's maxReceiveCount, the backstop, is this number on a standard queue and 10 times it on a FIFO queue (give-backs of later messages of a group are receives but not attempts)."
   default     = 5
 
   validation {
-    condition     = var.max_delivery_attempts >= 1 && var.max_delivery_attempts <= 1000 && floor(var.max_delivery_attempts) == var.max_delivery_attempts
-    error_message = "max_delivery_attempts must be a whole number from 1 to 1000 (SQS maxReceiveCount)."
+    condition     = var.max_delivery_attempts >= 1 && var.max_delivery_attempts <= (var.fifo ? 100 : 1000) && floor(var.max_delivery_attempts) == var.max_delivery_attempts
+    error_message = "max_delivery_attempts must be a whole number from 1 to 1000 on a standard queue and 1 to 100 on a FIFO queue (SQS maxReceiveCount, at most 1000, is 10 times it on FIFO)."
   }
 }
 

@@ -16,8 +16,30 @@ public final class SqsCapabilities {
     static final int MAX_MESSAGE_BYTES = 1_048_576;
     /** Most message attributes. */
     static final int MAX_ATTRIBUTES = 10;
-    /** Most entries in one batch call. */
+    /** Most entries in one batch call, and most messages of one group one receive hands out. */
     static final int MAX_BATCH = 10;
+    /** Largest {@code RedrivePolicy.maxReceiveCount} SQS accepts. */
+    static final int MAX_RECEIVE_COUNT = 1000;
+
+    /**
+     * The {@code RedrivePolicy.maxReceiveCount} that goes with a spec's {@code maxDeliveryAttempts}: what
+     * Sluice provisions and verifies (and the Terraform module sets). The redrive policy is a backstop for a
+     * message that never gets to its last attempt (its worker crashes on it); it must never move a message
+     * Sluice still counts as having attempts left, because SQS moves it without a reason.
+     * <ul>
+     *   <li>standard queue: {@code maxDeliveryAttempts}; every receive is an attempt;</li>
+     *   <li>FIFO queue: {@code maxDeliveryAttempts × 10}. A receive hands out up to 10 messages of one group;
+     *       when one fails, the later ones are given back unstarted to keep the group's order, and SQS counts
+     *       that receive although no handler saw the message. Sluice does not count it as an attempt. Behind a
+     *       message there are at most 9 earlier ones of its group in the same receive, each failing at most
+     *       {@code maxDeliveryAttempts} times, so a message is received at most {@code maxDeliveryAttempts × 10}
+     *       times before Sluice dead-letters it itself, with its reason.</li>
+     * </ul>
+     * Hence {@code maxDeliveryAttempts} ≤ 100 on FIFO queues ({@code maxReceiveCount} ≤ 1000).
+     */
+    public static int maxReceiveCount(boolean fifo, int maxDeliveryAttempts) {
+        return fifo ? maxDeliveryAttempts * MAX_BATCH : maxDeliveryAttempts;
+    }
 
     /**
      * A standard queue: no order, no deduplication, per-message delays up to 900 s. The attribute value limit
@@ -38,14 +60,19 @@ public final class SqsCapabilities {
             .maxNackDelay(Duration.ofSeconds(MAX_VISIBILITY_SECONDS))
             .maxLease(Duration.ofSeconds(MAX_VISIBILITY_SECONDS))
             .attempts(Capabilities.AttemptCounting.APPROXIMATE)
-            .deliveryAttempts(1, 1000)
+            .deliveryAttempts(1, MAX_RECEIVE_COUNT)
             .build();
 
-    /** A FIFO queue: order per message group (≤ 128 characters), deduplication ids, no per-message delay. */
+    /**
+     * A FIFO queue: order per message group (≤ 128 characters), deduplication ids, no per-message delay, and
+     * {@code maxDeliveryAttempts} ≤ 100 (the redrive policy needs 10 times as many receives, see
+     * {@link #maxReceiveCount}).
+     */
     public static final Capabilities FIFO = STANDARD.toBuilder()
             .broker("SQS FIFO")
             .ordering(true)
             .deduplication(true)
             .maxDelay(Duration.ZERO)
+            .deliveryAttempts(1, MAX_RECEIVE_COUNT / MAX_BATCH)
             .build();
 }

@@ -24,11 +24,13 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * Creates a queue and its dead-letter queue, or reads an existing one and says, in sentences, how it
  * contradicts the {@link QueueSpec}. The dead-letter queue is made first (same type, 14 days' retention,
  * a {@code RedriveAllowPolicy} naming the source), then the source queue with {@code VisibilityTimeout} =
- * the lease and {@code RedrivePolicy.maxReceiveCount} = {@code maxDeliveryAttempts}.
+ * the lease and {@code RedrivePolicy.maxReceiveCount} = {@link SqsCapabilities#maxReceiveCount}
+ * ({@code maxDeliveryAttempts} on a standard queue, 10 times that on a FIFO queue).
  *
  * <p>The redrive policy is a backstop: the worker dead-letters a message itself, with its reason, on its last
- * allowed attempt; SQS moves it (without a reason) only if a delivery beyond that happens, e.g. after a
- * worker crashed on it.
+ * allowed attempt; SQS moves it (without a reason) only if more receives than that happen, e.g. after a
+ * worker crashed on it. On a FIFO queue the receives also include the give-backs of later messages of a
+ * group behind a failure, which are not attempts, hence the headroom.
  */
 final class SqsProvisioner {
     private static final Logger log = LoggerFactory.getLogger(SqsProvisioner.class);
@@ -106,10 +108,11 @@ final class SqsProvisioner {
             Map<String, String> attributes = new HashMap<>();
             if (source.fifo()) attributes.put("FifoQueue", "true");
             attributes.put("VisibilityTimeout", String.valueOf(leaseSeconds));
-            if (dlqArn != null) attributes.put("RedrivePolicy", redrivePolicy(dlqArn, spec.maxDeliveryAttempts()));
+            int maxReceiveCount = SqsCapabilities.maxReceiveCount(source.fifo(), spec.maxDeliveryAttempts());
+            if (dlqArn != null) attributes.put("RedrivePolicy", redrivePolicy(dlqArn, maxReceiveCount));
             url = create(source, attributes);
             log.info("created {} (visibility {}s, maxReceiveCount {}, dead-letter queue {})", source.describe(),
-                    leaseSeconds, spec.maxDeliveryAttempts(), dlqArn);
+                    leaseSeconds, maxReceiveCount, dlqArn);
             return new Result(url, mismatches);
         }
         Map<String, String> attributes = attributes(url);
@@ -117,7 +120,7 @@ final class SqsProvisioner {
         if (fifo != source.fifo()) {
             mismatches.add("queue " + source.name() + " is " + type(fifo) + " but its URI says " + type(source.fifo()));
         }
-        if (dlqArn != null) checkRedrivePolicy(attributes.get("RedrivePolicy"), dlqArn, spec, mismatches);
+        if (dlqArn != null) checkRedrivePolicy(attributes.get("RedrivePolicy"), dlqArn, fifo, spec, mismatches);
         String visibility = attributes.get("VisibilityTimeout");
         if (visibility != null && !visibility.equals(String.valueOf(leaseSeconds))) {
             log.info("{} has VisibilityTimeout {}s; Sluice asks for the spec's lease, {}s, on every receive",
@@ -126,9 +129,9 @@ final class SqsProvisioner {
         return new Result(url, mismatches);
     }
 
-    private void checkRedrivePolicy(String policy, String dlqArn, QueueSpec spec, List<String> mismatches) {
-        String expected = "RedrivePolicy {deadLetterTargetArn: " + dlqArn + ", maxReceiveCount: "
-                + spec.maxDeliveryAttempts() + "}";
+    private void checkRedrivePolicy(String policy, String dlqArn, boolean fifo, QueueSpec spec, List<String> mismatches) {
+        int expectedCount = SqsCapabilities.maxReceiveCount(fifo, spec.maxDeliveryAttempts());
+        String expected = "RedrivePolicy {deadLetterTargetArn: " + dlqArn + ", maxReceiveCount: " + expectedCount + "}";
         if (policy == null || policy.isBlank()) {
             mismatches.add("queue " + source.name() + " has no RedrivePolicy; the spec expects " + expected
                     + " (without it a message that crashes its worker is retried until it expires)");
@@ -141,12 +144,14 @@ final class SqsProvisioner {
             mismatches.add("queue " + source.name() + "'s RedrivePolicy sends dead letters to " + target
                     + " but the spec's dead-letter queue is " + dlqArn);
         }
-        if (count != spec.maxDeliveryAttempts()) {
+        if (count != expectedCount) {
             mismatches.add("queue " + source.name() + "'s RedrivePolicy.maxReceiveCount is " + count
-                    + " but the spec's maxDeliveryAttempts is " + spec.maxDeliveryAttempts()
-                    + (count >= 0 && count < spec.maxDeliveryAttempts()
-                    ? " (SQS would move messages to the dead-letter queue before their last attempt, without a reason)"
-                    : ""));
+                    + " but the spec's maxDeliveryAttempts is " + spec.maxDeliveryAttempts() + ", which needs "
+                    + (fifo ? expectedCount + " on a FIFO queue (10 times the attempts: receives of messages given"
+                    + " back behind a failure of their group count too)" : String.valueOf(expectedCount))
+                    + (count >= 0 && count < expectedCount
+                    ? "; SQS would move messages to the dead-letter queue before their last attempt, without a reason"
+                    : "; a higher count only lets a message that crashes its worker be received more often before SQS moves it"));
         }
     }
 

@@ -86,9 +86,37 @@ class SqsDriverTest {
         Map<String, String> source = attributes("made.fifo");
         Map<String, String> dlq = attributes("made-dlq.fifo");
         assertThat(source).containsEntry("FifoQueue", "true").containsEntry("VisibilityTimeout", "45");
-        assertThat(source.get("RedrivePolicy")).contains("\"maxReceiveCount\":4").contains(dlq.get("QueueArn"));
+        // FIFO: 10 receives per attempt, for the give-backs of later messages of a group behind a failure
+        assertThat(source.get("RedrivePolicy")).contains("\"maxReceiveCount\":40").contains(dlq.get("QueueArn"));
         assertThat(dlq).containsEntry("FifoQueue", "true");
         assertThat(sluice.driver(URI.create("sqs://made.fifo")).unwrap(SqsAsyncClient.class)).isPresent();
+
+        sluice.open(QueueSpec.builder("sqs://made").maxDeliveryAttempts(4).build());
+        assertThat(attributes("made").get("RedrivePolicy")).contains("\"maxReceiveCount\":4");
+        sluice.open(QueueSpec.builder("sqs://made.fifo").maxDeliveryAttempts(4).provisioning(QueueSpec.Provisioning.VERIFY).build());
+    }
+
+    @Test
+    void fifoQueueWhoseRedriveCountsGiveBacksAsAttemptsIsAMismatch() {
+        String dlqUrl = plain.createQueue(b -> b.queueName("tight-dlq.fifo").attributesWithStrings(Map.of("FifoQueue", "true")))
+                .join().queueUrl();
+        String dlqArn = plain.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .join().attributesAsStrings().get("QueueArn");
+        plain.createQueue(b -> b.queueName("tight.fifo").attributesWithStrings(Map.of("FifoQueue", "true", "RedrivePolicy",
+                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":3}"))).join();
+        assertThatThrownBy(() -> sluice.open(QueueSpec.builder("sqs://tight.fifo").maxDeliveryAttempts(3).build()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("maxReceiveCount is 3 but the spec's maxDeliveryAttempts is 3, which needs 30 on a FIFO queue")
+                .hasMessageContaining("before their last attempt, without a reason");
+    }
+
+    @Test
+    void fifoQueueAllowsAtMostOneHundredAttempts() {
+        assertThatThrownBy(() -> sluice.open(QueueSpec.builder("sqs://many.fifo").maxDeliveryAttempts(101).build()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("maxDeliveryAttempts is 101; SQS FIFO accepts 1..100");
+        sluice.open(QueueSpec.builder("sqs://many").maxDeliveryAttempts(1000).build());
+        assertThat(attributes("many").get("RedrivePolicy")).contains("\"maxReceiveCount\":1000");
     }
 
     @Test
