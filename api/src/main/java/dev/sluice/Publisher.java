@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -85,20 +86,21 @@ public final class Publisher implements AutoCloseable {
         Capabilities caps = driver.capabilities();
         String id = o.event().getId();
         checkOptions(id, o.options(), caps);
-        OutboundMessage m = codec.encode(o.event(), withDefaultDeduplicationId(o.event(), o.options(), caps));
+        OutboundMessage m = codec.encode(o.event(), withDefaultDeduplicationId(o.options(), caps));
         checkLimits(m, caps);
         return m;
     }
 
     /**
-     * The one deduplication rule for every broker that deduplicates: an event published without a
-     * deduplication id is deduplicated by its identity, CloudEvents {@code source} and {@code id}, within the
-     * broker's window. (Brokers that do not deduplicate deliver both copies; the idempotency interceptor
-     * covers those.)
+     * The one deduplication rule, the same on every broker: a publish is deduplicated against another only
+     * when both carry the same deduplication id (within the broker's window, where the broker deduplicates;
+     * elsewhere a deduplication id is refused). Without one, the same event published twice is delivered
+     * twice everywhere, and the idempotency interceptor is the tool. On a broker that deduplicates, such a
+     * publish still gets an id of its own, so that the send retries of this one publish are not duplicated.
      */
-    static PublishOptions withDefaultDeduplicationId(CloudEvent event, PublishOptions options, Capabilities caps) {
+    static PublishOptions withDefaultDeduplicationId(PublishOptions options, Capabilities caps) {
         if (!caps.deduplication() || options.deduplicationId() != null) return options;
-        return options.withDeduplicationId(event.getSource() + " " + event.getId());
+        return options.withDeduplicationId("publish-" + UUID.randomUUID());
     }
 
     private static void checkOptions(String id, PublishOptions options, Capabilities caps) {

@@ -1,6 +1,7 @@
 package dev.sluice.worker;
 
 import dev.sluice.Outcome;
+import dev.sluice.pipeline.DriverSettlement;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs received messages on the handler threads through the {@link Pipeline}, which decides and settles each
- * one through a {@link PollerSettlement} (ack through the {@link Acknowledger}, retry and lease through the
+ * one through a {@link DriverSettlement} (ack through the {@link Acknowledger}, retry and lease through the
  * driver). Messages with an ordering key run one at a time per key, in the order received; when one of them
  * is to be retried, the later ones of its key that were received but not started are given back at once
  * ({@link Pipeline#release}), so the broker redelivers them after it, in order.
@@ -75,7 +76,7 @@ final class Dispatcher {
     private void run(InboundMessage message) {
         boolean failed = true;
         try {
-            failed = pipeline.process(message, new PollerSettlement(driver, acknowledger, message)) instanceof Outcome.Retry;
+            failed = pipeline.process(message, settlement(message)) instanceof Outcome.Retry;
         } catch (Throwable escaped) {
             log.error("the pipeline failed on message {} of {}; it will be redelivered when its lease ends",
                     message.messageId(), driver.uri(), escaped);
@@ -106,7 +107,11 @@ final class Dispatcher {
     }
 
     private void release(InboundMessage message) {
-        pipeline.release(message, new PollerSettlement(driver, acknowledger, message));
+        pipeline.release(message, settlement(message));
         permits.release();
+    }
+
+    private DriverSettlement settlement(InboundMessage message) {
+        return new DriverSettlement(driver, message, () -> acknowledger.ack(message));
     }
 }

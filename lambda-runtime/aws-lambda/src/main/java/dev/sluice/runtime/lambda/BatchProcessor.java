@@ -1,6 +1,7 @@
 package dev.sluice.runtime.lambda;
 
 import dev.sluice.Sluice;
+import dev.sluice.pipeline.DriverSettlement;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.spi.QueueDriver;
 import dev.sluice.sqs.SqsLambdaEvent;
@@ -9,18 +10,22 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs a batch of SQS records through their queues' pipelines and returns the ids of the records that must
  * come back (the batch item failures). The pipeline decides and settles each record through a
- * {@link LambdaSettlement}; this class only orders the work. Records of a standard queue run in parallel; on
+ * {@link DriverSettlement}: an acked record is left out of the batch item failures (Lambda deletes it), a
+ * retried one is reported with its visibility timeout set to the delay, which is the backoff. This class only
+ * orders the work. Records of a standard queue run in parallel; on
  * a FIFO queue the batch stops at the first failure, and every later record is given back unhandled
  * ({@link Pipeline#release}: it does not count as an attempt) and reported, so that the order within each
  * group is kept. A record not yet started when less than {@link #MARGIN} of the invocation's time is left
- * is given back too: a timeout would return the whole batch, handled records included. Nothing a record
- * does fails the batch.
+ * is given back too: a timeout would return the whole batch, handled records included. Nothing a handler
+ * does fails the batch; only a host misconfiguration does (a record of a queue that is not configured), and
+ * then before any record is handled.
  */
 final class BatchProcessor {
     private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
@@ -39,6 +44,7 @@ final class BatchProcessor {
     /** @param deadline {@link System#nanoTime()} by which the invocation must have answered */
     List<String> process(List<SqsLambdaEvent.Record> records, long deadline) {
         if (records.isEmpty()) return List.of();
+        records.forEach(queues::resolve); // a record of an unconfigured queue fails the invocation before any is handled
         return records.get(0).fromFifoQueue() ? inOrder(records, deadline) : inParallel(records, deadline);
     }
 
@@ -89,14 +95,14 @@ final class BatchProcessor {
             return false;
         }
         Pipeline pipeline = queues.resolve(record);
-        LambdaSettlement settlement = new LambdaSettlement(driver(pipeline), record.message());
-        pipeline.process(record.message(), settlement);
-        return settlement.acked();
+        AtomicBoolean acked = new AtomicBoolean();
+        pipeline.process(record.message(), new DriverSettlement(driver(pipeline), record.message(), () -> acked.set(true)));
+        return acked.get();
     }
 
     private void giveBack(SqsLambdaEvent.Record record) {
         Pipeline pipeline = queues.resolve(record);
-        pipeline.release(record.message(), new LambdaSettlement(driver(pipeline), record.message()));
+        pipeline.release(record.message(), new DriverSettlement(driver(pipeline), record.message(), () -> { }));
     }
 
     private QueueDriver driver(Pipeline pipeline) {
