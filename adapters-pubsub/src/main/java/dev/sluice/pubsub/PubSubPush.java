@@ -200,8 +200,9 @@ public record PubSubPush(InboundMessage message, String subscription) {
             return node;
         } catch (JsonProcessingException e) {
             // the location only: Jackson's message quotes the offending token, which is payload
-            throw new MalformedPushException(what + " is not valid JSON (at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")");
+            var at = e.getLocation();
+            throw new MalformedPushException(what + " is not valid JSON"
+                    + (at == null ? "" : " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new MalformedPushException(what + " cannot be read");
         }

@@ -63,7 +63,8 @@ public final class CloudRunServer implements AutoCloseable {
         connector.setPort(address.getPort());
         connector.setIdleTimeout(http.idleTimeout().toMillis());
         server.addConnector(connector);
-        server.setHandler(new PushHandler(new QueueChooser(runtime.pipelines()), verifier, config.maxBodyBytes(), drain));
+        server.setErrorHandler(new GenericErrors());
+        server.setHandler(new PushHandler(new QueueChooser(runtime.pipelines()), verifier, config.maxBodyBytes(), drain, threads));
     }
 
     /**
@@ -119,6 +120,11 @@ public final class CloudRunServer implements AutoCloseable {
     /** Requests being handled now. */
     int inFlight() {
         return drain.inFlight();
+    }
+
+    /** Whether {@link #close()} has begun draining. */
+    boolean draining() {
+        return drain.draining();
     }
 
     /** The server's thread pool size. */

@@ -112,6 +112,11 @@ final class JwksCache implements AutoCloseable {
         }
     }
 
+    /** Whether a refresh is running now. */
+    synchronized boolean refreshing() {
+        return running != null;
+    }
+
     private void start(Instant now) {
         lastAttempt = now;
         running = CompletableFuture.runAsync(this::refresh, refresher);

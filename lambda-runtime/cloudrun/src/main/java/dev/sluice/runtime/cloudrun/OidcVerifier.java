@@ -84,6 +84,11 @@ final class OidcVerifier implements AutoCloseable {
         }
     }
 
+    /** Whether the signing keys are being refreshed now. */
+    boolean refreshing() {
+        return keys.refreshing();
+    }
+
     @Override
     public void close() {
         keys.close();

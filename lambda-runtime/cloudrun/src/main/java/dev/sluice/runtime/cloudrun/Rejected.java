@@ -30,6 +30,7 @@ final class Rejected extends Exception {
             case 405 -> "method not allowed";
             case 413 -> "payload too large";
             case 415 -> "unsupported media type";
+            case 431 -> "request headers too large";
             case 503 -> "retry later";
             default -> status >= 500 ? "internal error" : "bad request";
         };
