@@ -171,7 +171,7 @@ class OpenInternetTest {
     }
 
     @Test
-    void whileDrainingNewRequestsAre503AndHealthSaysSo() throws Exception {
+    void whileDrainingNewRequestsOnOpenConnectionsAre503() throws Exception {
         String slow = Http.push(Http.pubsubMessage("d1", "e-d1", "greet", "{\"name\":\"slow\"}"), null);
         Socket keptAlive = open();
         CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
