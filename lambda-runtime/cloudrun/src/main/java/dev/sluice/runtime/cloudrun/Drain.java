@@ -13,6 +13,15 @@ final class Drain {
         return true;
     }
 
+    /** From now on, {@link #enter()} refuses. */
+    synchronized void startDraining() {
+        draining = true;
+    }
+
+    synchronized boolean draining() {
+        return draining;
+    }
+
     synchronized int inFlight() {
         return inFlight;
     }

@@ -17,9 +17,9 @@ import java.util.Set;
  * signed by one of the published keys, issued by {@code accounts.google.com}, for the configured audience,
  * unexpired, naming the configured service account in a verified {@code email}. A missing or invalid token
  * is a 401; a valid token of another account is a 403. Keys that cannot be fetched make a 503, so the
- * sender retries.
+ * sender retries. The reasons are for the log; the response bodies are generic.
  */
-final class OidcVerifier {
+final class OidcVerifier implements AutoCloseable {
     private static final Set<String> ISSUERS = Set.of("accounts.google.com", "https://accounts.google.com");
     private static final long SKEW_SECONDS = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,7 +71,7 @@ final class OidcVerifier {
         try {
             key = keys.key(kid);
         } catch (IOException e) {
-            throw new Rejected(503, "the signing keys cannot be fetched from " + auth.jwksUri() + ": " + e.getMessage());
+            throw new Rejected(503, e.getMessage());
         }
         if (key == null) throw new Rejected(401, "the token's key id '" + kid + "' is not among the published keys");
         try {
@@ -82,6 +82,16 @@ final class OidcVerifier {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new Rejected(401, "the token's signature cannot be checked: " + e.getMessage());
         }
+    }
+
+    /** Whether the signing keys are being refreshed now. */
+    boolean refreshing() {
+        return keys.refreshing();
+    }
+
+    @Override
+    public void close() {
+        keys.close();
     }
 
     private boolean audienceMatches(JsonNode aud) {

@@ -1,8 +1,6 @@
 package dev.sluice.runtime.cloudrun;
 
-import com.sun.net.httpserver.HttpExchange;
 import dev.sluice.pipeline.Settlement;
-import java.io.IOException;
 import java.time.Duration;
 
 /**
@@ -30,14 +28,13 @@ final class PushSettlement implements Settlement {
         return false;
     }
 
-    /** Answers the request with the outcome; a message the pipeline did not settle comes again. */
-    synchronized void answer(HttpExchange exchange) throws IOException {
-        if (settled && retryAfter == null) {
-            PushHandler.answer(exchange, 204, null);
-            return;
-        }
-        long seconds = retryAfter == null ? 1 : Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-        exchange.getResponseHeaders().set("Retry-After", String.valueOf(seconds));
-        PushHandler.answer(exchange, 503, "retry later");
+    /** 204 when acked; else 503 (a message the pipeline did not settle comes again). */
+    synchronized int status() {
+        return settled && retryAfter == null ? 204 : 503;
+    }
+
+    /** The {@code Retry-After} seconds of a 503: the retry delay rounded up, at least 1. */
+    synchronized long retryAfterSeconds() {
+        return retryAfter == null ? 1 : Math.max(1, (retryAfter.toMillis() + 999) / 1000);
     }
 }

@@ -1,12 +1,13 @@
 package dev.sluice.runtime.cloudrun;
 
 import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pubsub.PubSubPush;
 import java.util.Map;
 
 /**
  * Picks the queue (and so the pipeline: retry policy, DLQ) of a request: {@code POST /queues/<name>}
- * names it; otherwise the only configured queue; otherwise the queue whose
- * {@code pubsub://...?subscription=<s>} names the pushing subscription.
+ * names it; otherwise the only configured queue; otherwise the queue whose {@code pubsub://} URI names the
+ * pushing subscription (the Pub/Sub adapter says which: {@link PubSubPush#namesSubscription}).
  */
 final class QueueChooser {
     private final Map<String, Pipeline> pipelines;
@@ -24,13 +25,8 @@ final class QueueChooser {
         }
         if (pipelines.size() == 1) return pipelines.values().iterator().next();
         if (subscription != null) {
-            String short_ = subscription.substring(subscription.lastIndexOf('/') + 1);
             for (Pipeline p : pipelines.values()) {
-                String query = p.spec().uri().getQuery();
-                if (query == null) continue;
-                for (String param : query.split("&")) {
-                    if (param.equals("subscription=" + short_) || param.equals("subscription=" + subscription)) return p;
-                }
+                if (PubSubPush.namesSubscription(p.spec().uri(), subscription)) return p;
             }
         }
         throw new Rejected(404, "cannot tell which of the configured queues " + pipelines.keySet() + " this request is for"

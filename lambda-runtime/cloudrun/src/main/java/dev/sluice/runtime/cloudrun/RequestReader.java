@@ -1,43 +1,41 @@
 package dev.sluice.runtime.cloudrun;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.codec.CloudEventCodec;
-import dev.sluice.codec.DecodeException;
-import dev.sluice.spi.Capabilities;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.sluice.pubsub.PubSubPush;
+import dev.sluice.pubsub.PubSubPush.MalformedPushException;
 import dev.sluice.spi.InboundMessage;
-import io.cloudevents.CloudEvent;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.Set;
+import java.util.UUID;
 
 /**
- * Tells the request formats apart and reads each into a message for the pipeline. In this order:
+ * Tells the request formats apart and reads each into a message for the pipeline, in this order:
  * <ol>
- *   <li>Pub/Sub push without a wrapper ({@code x-goog-pubsub-message-id}): the body is the data, the other
- *       headers are the attributes (so a Sluice event's {@code ce-*} attributes arrive as headers);</li>
- *   <li>a CloudEvent in binary mode ({@code ce-specversion}); if it is Eventarc's
- *       {@value #MESSAGE_PUBLISHED}, the Pub/Sub message inside is the message;</li>
- *   <li>a CloudEvent in structured mode ({@code application/cloudevents+json}); Eventarc likewise;</li>
- *   <li>a wrapped Pub/Sub push request ({@code application/json} with {@code message}).</li>
+ *   <li>Pub/Sub push without a wrapper ({@code x-goog-pubsub-message-id}): read by the Pub/Sub adapter
+ *       ({@link PubSubPush#unwrapped});</li>
+ *   <li>a CloudEvent in binary mode ({@code ce-specversion}): the {@code ce-*} headers, percent-decoded, and
+ *       {@code Content-Type} are the attributes, the body the data; Eventarc's
+ *       {@value PubSubPush#MESSAGE_PUBLISHED} goes to the adapter ({@link PubSubPush#messagePublished});</li>
+ *   <li>a CloudEvent in structured mode ({@code application/cloudevents+json}): the body as it is;
+ *       Eventarc's likewise ({@link PubSubPush#messagePublishedStructured});</li>
+ *   <li>a wrapped Pub/Sub push request ({@code application/json}): the adapter ({@link PubSubPush#wrapped}).</li>
  * </ol>
- * A request that fits none, or is malformed, is {@link Rejected} with 400 or 415. A CloudEvent sent directly
- * must be valid (400 otherwise: the sender can fix it); a Pub/Sub message inside a valid envelope that is
- * not a valid CloudEvent goes to the pipeline, which dead-letters it.
+ * A CloudEvent sent directly is not decoded here: the pipeline decodes it, once, and dead-letters it when it is
+ * not a valid CloudEvent, like any undecodable message. A request that fits no form is {@link Rejected} with 415;
+ * a Pub/Sub envelope that is malformed, or a {@code ce-*} header that is not validly percent-encoded, with 400.
  */
 final class RequestReader {
-    static final String MESSAGE_PUBLISHED = "google.cloud.pubsub.topic.v1.messagePublished";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final CloudEventCodec CHECK = new CloudEventCodec(Capabilities.builder("HTTP").build());
-    /** Request headers that are transport, not Pub/Sub attributes, in an unwrapped push. */
-    private static final Set<String> TRANSPORT = Set.of("host", "user-agent", "authorization", "content-length",
-            "accept", "accept-encoding", "connection", "forwarded", "from", "via", "traceparent", "tracestate",
-            "x-cloud-trace-context", "transfer-encoding", "expect");
+    private static final JsonFactory JSON = new JsonFactory();
 
     private RequestReader() {
     }
@@ -45,86 +43,118 @@ final class RequestReader {
     /** @param headers the request headers, names in lower case */
     static Received read(Map<String, String> headers, byte[] body) throws Rejected {
         String contentType = headers.getOrDefault("content-type", "").toLowerCase(Locale.ROOT);
-        if (headers.containsKey("x-goog-pubsub-message-id")) return unwrappedPush(headers, body);
-        if (headers.containsKey("ce-specversion")) return binary(headers, body);
-        if (contentType.startsWith("application/cloudevents+json")) return structured(body);
-        if (contentType.startsWith("application/json")) {
-            JsonNode push = json(body, "Pub/Sub push request");
-            OptionalInt attempt = PubSubMessages.attempt(push);
-            return new Received(PubSubMessages.read(push.get("message"), attempt, "the push request"),
-                    PubSubMessages.text(push, "subscription", "subscription"), "pubsub-push");
-        }
-        if (contentType.startsWith("application/cloudevents-batch+json")) {
-            throw new Rejected(415, "batched CloudEvents (application/cloudevents-batch+json) are not accepted; send one event per request");
+        try {
+            if (PubSubPush.isUnwrapped(headers)) return from(PubSubPush.unwrapped(headers, body), "pubsub-push-unwrapped");
+            if (headers.containsKey("ce-specversion")) {
+                Map<String, String> attributes = binaryAttributes(headers);
+                if (PubSubPush.isMessagePublished(attributes.get("ce-type"))) {
+                    return from(PubSubPush.messagePublished(body), "eventarc-pubsub");
+                }
+                return new Received(message(attributes.get("ce-id"), body, attributes), null, "cloudevent-binary");
+            }
+            if (contentType.startsWith("application/cloudevents-batch+json")) {
+                throw new Rejected(415, "batched CloudEvents (application/cloudevents-batch+json) are not accepted; send one event per request");
+            }
+            if (contentType.startsWith("application/cloudevents+json")) {
+                String[] idAndType = idAndType(body);
+                if (PubSubPush.isMessagePublished(idAndType[1])) {
+                    return from(PubSubPush.messagePublishedStructured(body), "eventarc-pubsub");
+                }
+                return new Received(message(idAndType[0], body, Map.of("content-type", headers.get("content-type"))),
+                        null, "cloudevent-structured");
+            }
+            if (contentType.startsWith("application/json")) return from(PubSubPush.wrapped(body), "pubsub-push");
+        } catch (MalformedPushException e) {
+            throw Rejected.badRequest(e.getMessage());
         }
         throw new Rejected(415, "content type '" + headers.get("content-type") + "' is not accepted: send a Pub/Sub push"
-                + " request (application/json), a CloudEvent (ce-* headers, or application/cloudevents+json)");
+                + " request (application/json) or a CloudEvent (ce-* headers, or application/cloudevents+json)");
     }
 
-    private static Received unwrappedPush(Map<String, String> headers, byte[] body) {
-        Map<String, String> attributes = new HashMap<>();
-        headers.forEach((name, value) -> {
-            if (!TRANSPORT.contains(name) && !name.startsWith("x-goog-") && !name.startsWith("x-forwarded-")) {
-                attributes.put(name, value);
-            }
-        });
-        String id = headers.get("x-goog-pubsub-message-id");
-        String key = headers.get("x-goog-pubsub-ordering-key");
-        InboundMessage m = new InboundMessage(id, body, attributes, key == null || key.isEmpty() ? null : key,
-                OptionalInt.empty(), PubSubMessages.time(headers.get("x-goog-pubsub-publish-time")), id, headers);
-        return new Received(m, headers.get("x-goog-pubsub-subscription-name"), "pubsub-push-unwrapped");
+    private static Received from(PubSubPush push, String format) {
+        return new Received(push.message(), push.subscription(), format);
     }
 
-    private static Received binary(Map<String, String> headers, byte[] body) throws Rejected {
+    /**
+     * A direct CloudEvent as the pipeline takes it. Its id (the event's, or a random one when it has none: the
+     * pipeline dead-letters it at once) is the message id, by which the pipeline counts failed deliveries.
+     */
+    private static InboundMessage message(String eventId, byte[] body, Map<String, String> attributes) {
+        String id = eventId == null || eventId.isEmpty() ? "no-id-" + UUID.randomUUID() : eventId;
+        return new InboundMessage(id, body, attributes, null, OptionalInt.empty(), null, id, null);
+    }
+
+    private static Map<String, String> binaryAttributes(Map<String, String> headers) throws Rejected {
         Map<String, String> attributes = new HashMap<>();
-        headers.forEach((name, value) -> {
-            if (name.startsWith("ce-")) attributes.put(name, value);
-        });
+        for (var h : headers.entrySet()) {
+            if (!h.getKey().startsWith("ce-")) continue;
+            String value = headerValue(h.getValue());
+            if (value == null) throw Rejected.badRequest("header " + h.getKey() + " is not validly percent-encoded UTF-8");
+            attributes.put(h.getKey(), value);
+        }
         if (headers.containsKey("content-type")) attributes.put("content-type", headers.get("content-type"));
-        String id = attributes.getOrDefault("ce-id", "");
-        InboundMessage m = new InboundMessage(id, body, attributes, null, OptionalInt.empty(), null, id, null);
-        CloudEvent event = check(m);
-        if (MESSAGE_PUBLISHED.equals(event.getType())) return eventarc(json(body, "Eventarc event data"));
-        return new Received(m, null, "cloudevent-binary");
+        return attributes;
     }
 
-    private static Received structured(byte[] body) throws Rejected {
-        InboundMessage m = new InboundMessage("structured", body,
-                Map.of("content-type", "application/cloudevents+json"), null, OptionalInt.empty(), null, "structured", null);
-        CloudEvent event = check(m);
-        if (MESSAGE_PUBLISHED.equals(event.getType())) {
-            JsonNode data = json(body, "structured CloudEvent").get("data");
-            if (data == null || !data.isObject()) throw Rejected.badRequest("Eventarc event " + event.getId() + " has no JSON \"data\"");
-            return eventarc(data);
+    /**
+     * A {@code ce-*} header's value as the CloudEvents HTTP binding (3.1.3.2) reads it: a double-quoted string
+     * is unquoted (backslash escapes included), then one round of percent-decoding; the bytes must be valid
+     * UTF-8 (lower-case hex accepted, needlessly encoded characters accepted). Null when it is not valid: a
+     * {@code %} without two hex digits, or bytes that are not UTF-8 (an overlong {@code %C0%A0}, say).
+     */
+    static String headerValue(String raw) {
+        String v = raw;
+        if (v.length() >= 2 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"') {
+            StringBuilder unquoted = new StringBuilder(v.length());
+            for (int i = 1; i < v.length() - 1; i++) {
+                char c = v.charAt(i);
+                if (c == '\\' && i + 1 < v.length() - 1) c = v.charAt(++i);
+                unquoted.append(c);
+            }
+            v = unquoted.toString();
         }
-        InboundMessage withId = new InboundMessage(event.getId(), body, m.attributes(), null, OptionalInt.empty(), null,
-                event.getId(), null);
-        return new Received(withId, null, "cloudevent-structured");
-    }
-
-    /** Eventarc's messagePublished data: {@code {"message":{...},"subscription":"..."}}. */
-    private static Received eventarc(JsonNode data) throws Rejected {
-        return new Received(PubSubMessages.read(data.get("message"), PubSubMessages.attempt(data), "the Eventarc event data"),
-                PubSubMessages.text(data, "subscription", "subscription"), "eventarc-pubsub");
-    }
-
-    private static CloudEvent check(InboundMessage m) throws Rejected {
+        if (v.indexOf('%') < 0) return v;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(v.length());
+        for (int i = 0; i < v.length(); ) {
+            char c = v.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < v.length() ? Character.digit(v.charAt(i + 1), 16) : -1;
+                int lo = i + 2 < v.length() ? Character.digit(v.charAt(i + 2), 16) : -1;
+                if (hi < 0 || lo < 0) return null;
+                bytes.write(hi << 4 | lo);
+                i += 3;
+            } else {
+                int cp = v.codePointAt(i);
+                bytes.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+                i += Character.charCount(cp);
+            }
+        }
         try {
-            return CHECK.decode(m, URI.create("http:/"));
-        } catch (DecodeException e) {
-            throw Rejected.badRequest("the CloudEvent is invalid: " + e.getMessage());
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            return null;
         }
     }
 
-    private static JsonNode json(byte[] body, String what) throws Rejected {
-        try {
-            JsonNode node = JSON.readTree(body);
-            if (node == null || !node.isObject()) throw Rejected.badRequest("the " + what + " is not a JSON object");
-            return node;
-        } catch (JsonProcessingException e) {
-            throw Rejected.badRequest("the " + what + " is not valid JSON: " + e.getOriginalMessage());
+    /**
+     * The top-level {@code id} and {@code type} of a structured CloudEvent, read by streaming over the JSON
+     * without decoding the event (nulls when absent or when the body is not JSON: the pipeline's decode says why).
+     */
+    static String[] idAndType(byte[] body) {
+        String[] result = new String[2];
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) return result;
+            while (p.nextToken() == JsonToken.FIELD_NAME && (result[0] == null || result[1] == null)) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value == JsonToken.VALUE_STRING && name.equals("id")) result[0] = p.getText();
+                else if (value == JsonToken.VALUE_STRING && name.equals("type")) result[1] = p.getText();
+                else p.skipChildren();
+            }
         } catch (IOException e) {
-            throw Rejected.badRequest("the " + what + " cannot be read: " + e.getMessage());
+            // not JSON: left to the pipeline, which dead-letters it as undecodable
         }
+        return result;
     }
 }

@@ -27,6 +27,7 @@ class CloudRunServerTest {
     void start() {
         Map<String, String> env = TestConfigs.env("mem://orders");
         env.put("SLUICE_HTTP_MAX_BODY_BYTES", "4096");
+        env.put("SLUICE_PUSH_AUTH", "none");
         runtime = SluiceRuntime.start(TestConfigs.config(env));
         server = CloudRunServer.start(runtime, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Clock.systemUTC());
         port = server.port();
@@ -120,29 +121,77 @@ class CloudRunServerTest {
     }
 
     @Test
-    void badInputIsRefusedWithItsStatusAndNoHandlerSeesIt() throws Exception {
-        assertThat(Http.post(port, "/", JSON, "{\"message\":").statusCode()).as("malformed JSON").isEqualTo(400);
-        assertThat(Http.post(port, "/", JSON, "{\"subscription\":\"s\"}").statusCode()).as("push without message").isEqualTo(400);
-        String badBase64 = "{\"message\":{\"messageId\":\"p9\",\"data\":\"not base64!\"}}";
-        assertThat(Http.post(port, "/", JSON, badBase64).statusCode()).as("invalid base64").isEqualTo(400);
-        Map<String, String> noId = Map.of("Content-Type", "application/json", "ce-specversion", "1.0",
-                "ce-source", "/tests", "ce-type", "greet");
-        HttpResponse<String> missingId = Http.post(port, "/", noId, "{\"name\":\"x\"}");
-        assertThat(missingId.statusCode()).as("CloudEvent missing id").isEqualTo(400);
-        assertThat(missingId.body()).contains("ce-id");
-        String structuredNoId = "{\"specversion\":\"1.0\",\"source\":\"/tests\",\"type\":\"greet\"}";
-        assertThat(Http.post(port, "/", Map.of("Content-Type", "application/cloudevents+json"), structuredNoId).statusCode())
-                .as("structured CloudEvent missing id").isEqualTo(400);
-        Map<String, String> oldVersion = Map.of("ce-specversion", "0.2", "ce-id", "x", "ce-source", "/t", "ce-type", "greet");
-        assertThat(Http.post(port, "/", oldVersion, "{}").statusCode()).as("unknown specversion").isEqualTo(400);
-        String structuredV2 = "{\"specversion\":\"2.0\",\"id\":\"x\",\"source\":\"/tests\",\"type\":\"greet\"}";
-        assertThat(Http.post(port, "/", Map.of("Content-Type", "application/cloudevents+json"), structuredV2).statusCode())
-                .as("unknown specversion, structured").isEqualTo(400);
-        assertThat(Http.post(port, "/", JSON, new byte[5000]).statusCode()).as("oversized body").isEqualTo(413);
-        assertThat(Http.post(port, "/", Map.of("Content-Type", "text/plain"), "hello").statusCode())
-                .as("wrong content type").isEqualTo(415);
+    void aFailingBinaryCloudEventIsCountedByThePipelineAndDeadLetteredOnTheLastAttempt() throws Exception {
+        // no deliveryAttempt on the wire: the pipeline counts the failures it has seen of message e12
+        Map<String, String> binary = Map.of("Content-Type", "application/json",
+                "ce-specversion", "1.0", "ce-id", "e12", "ce-source", "/tests", "ce-type", "greet");
+        HttpResponse<String> first = Http.post(port, "/", binary, "{\"name\":\"fail\"}");
+        assertThat(first.statusCode()).isEqualTo(503);
+        assertThat(first.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(first.body()).isEqualTo("retry later\n");
+        assertThat(Http.post(port, "/", binary, "{\"name\":\"fail\"}").statusCode()).isEqualTo(503);
+        assertThat(deadLetters()).isEmpty();
+        assertThat(Http.post(port, "/", binary, "{\"name\":\"fail\"}").statusCode()).isEqualTo(204);
+        assertThat(deadLetters()).extracting(d -> d.event().getId()).containsExactly("e12");
+    }
+
+    @Test
+    void percentEncodedCeHeadersAreDecoded() throws Exception {
+        Map<String, String> binary = Map.of("Content-Type", "application/json", "ce-specversion", "1.0",
+                "ce-id", "e13", "ce-source", "/tests", "ce-type", "greet", "ce-subject", "Euro%20%E2%82%AC");
+        assertThat(Http.post(port, "/", binary, "{\"name\":\"encoded\"}").statusCode()).isEqualTo(204);
+        Map<String, String> overlong = new java.util.HashMap<>(binary);
+        overlong.put("ce-id", "e14");
+        overlong.put("ce-subject", "%C0%A0");
+        assertThat(Http.post(port, "/", overlong, "{\"name\":\"overlong\"}").statusCode()).isEqualTo(400);
+        assertThat(handled()).containsExactly("greet:encoded");
+    }
+
+    @Test
+    void malformedPubSubEnvelopesAreRefusedWithGenericBodies() throws Exception {
+        assertBadRequest(Http.post(port, "/", JSON, "{\"message\":"), "malformed JSON");
+        assertBadRequest(Http.post(port, "/", JSON, "{\"subscription\":\"s\"}"), "push without message");
+        String badBase64 = "{\"message\":{\"messageId\":\"p9\",\"data\":\"secret-payload-value!\"}}";
+        assertBadRequest(Http.post(port, "/", JSON, badBase64), "invalid base64");
+        assertBadRequest(Http.post(port, "/", JSON, "{\"message\": secret-payload-value}"), "a payload token in broken JSON");
+        HttpResponse<String> wrongType = Http.post(port, "/", Map.of("Content-Type", "text/plain"), "hello");
+        assertThat(wrongType.statusCode()).as("wrong content type").isEqualTo(415);
+        assertThat(wrongType.body()).isEqualTo("unsupported media type\n");
+        HttpResponse<String> tooLarge = Http.post(port, "/", JSON, new byte[5000]);
+        assertThat(tooLarge.statusCode()).as("oversized body").isEqualTo(413);
+        assertThat(tooLarge.body()).isEqualTo("payload too large\n");
+        assertThat(Http.get(port, "/").statusCode()).as("GET /").isEqualTo(405);
         assertThat(handled()).isEmpty();
         assertThat(deadLetters()).isEmpty();
+    }
+
+    private static void assertBadRequest(HttpResponse<String> response, String what) {
+        assertThat(response.statusCode()).as(what).isEqualTo(400);
+        assertThat(response.body()).as(what).isEqualTo("bad request\n").doesNotContain("secret-payload-value");
+    }
+
+    @Test
+    void invalidDirectCloudEventsAreDeadLetteredByThePipelineNotDecodedTwice() throws Exception {
+        // no 400 for these: the host does not decode a direct CloudEvent; the pipeline does, once, and dead-letters
+        Map<String, String> noId = Map.of("Content-Type", "application/json", "ce-specversion", "1.0",
+                "ce-source", "/tests", "ce-type", "greet");
+        assertThat(Http.post(port, "/", noId, "{\"name\":\"x\"}").statusCode()).as("binary, no id").isEqualTo(204);
+        Map<String, String> oldVersion = Map.of("ce-specversion", "0.2", "ce-id", "x1", "ce-source", "/t", "ce-type", "greet");
+        assertThat(Http.post(port, "/", oldVersion, "{}").statusCode()).as("binary, unknown specversion").isEqualTo(204);
+        Map<String, String> ce = Map.of("Content-Type", "application/cloudevents+json");
+        assertThat(Http.post(port, "/", ce, "{\"specversion\":\"1.0\",\"source\":\"/tests\",\"type\":\"greet\"}").statusCode())
+                .as("structured, no id").isEqualTo(204);
+        assertThat(Http.post(port, "/", ce, "{\"specversion\":\"2.0\",\"id\":\"x2\",\"source\":\"/t\",\"type\":\"greet\"}")
+                .statusCode()).as("structured, unknown specversion").isEqualTo(204);
+        assertThat(Http.post(port, "/", ce, "{not json").statusCode()).as("structured, not JSON").isEqualTo(204);
+        assertThat(deadLetters()).hasSize(5);
+        assertThat(handled()).isEmpty();
+    }
+
+    @Test
+    void batchedCloudEventsAreRefused() throws Exception {
+        assertThat(Http.post(port, "/", Map.of("Content-Type", "application/cloudevents-batch+json"), "[]").statusCode())
+                .isEqualTo(415);
     }
 
     @Test
@@ -159,6 +208,7 @@ class CloudRunServerTest {
         dev.sluice.testkit.Await.until("the slow request is in flight", () -> server.inFlight() == 1);
         server.close();
         assertThat(inFlight.join().statusCode()).isEqualTo(204);
+        assertThat(server.inFlight()).isZero();
         assertThat(handled()).containsExactly("greet:slow");
     }
 }

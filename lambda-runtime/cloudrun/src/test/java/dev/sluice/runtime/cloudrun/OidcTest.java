@@ -83,10 +83,14 @@ class OidcTest {
     }
 
     private static int post(String token, String name) throws Exception {
+        return send(token, name).statusCode();
+    }
+
+    private static java.net.http.HttpResponse<String> send(String token, String name) throws Exception {
         Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/json"));
         if (token != null) headers.put("Authorization", "Bearer " + token);
         String body = Http.push(Http.pubsubMessage("m-" + name, "e-" + name, "greet", "{\"name\":\"" + name + "\"}"), null);
-        return Http.post(server.port(), "/", headers, body).statusCode();
+        return Http.post(server.port(), "/", headers, body);
     }
 
     @Test
@@ -124,6 +128,27 @@ class OidcTest {
         assertThat(post(jwt("RS256", "key-1", unverified, google.getPrivate()), "unverified")).isEqualTo(403);
         assertThat(runtime.injector().getInstance(Recorder.class).handled())
                 .noneMatch(h -> h.matches("greet:(missing|garbage|forged|unknown-kid|alg-none|expired|audience|issuer|account|unverified)"));
+    }
+
+    @Test
+    void refusalsNameNeitherTheAudienceNorTheServiceAccount() throws Exception {
+        Map<String, Object> otherAudience = claims();
+        otherAudience.put("aud", "https://someone-else.run.app");
+        Map<String, Object> otherAccount = claims();
+        otherAccount.put("email", "intruder@acme.iam.gserviceaccount.com");
+        var unauthorized = send(jwt("RS256", "key-1", otherAudience, google.getPrivate()), "body-401");
+        var forbidden = send(jwt("RS256", "key-1", otherAccount, google.getPrivate()), "body-403");
+        var missing = send(null, "body-missing");
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+        assertThat(unauthorized.body()).isEqualTo("unauthorized\n");
+        assertThat(unauthorized.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(missing.body()).isEqualTo("unauthorized\n");
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(forbidden.body()).isEqualTo("forbidden\n");
+        for (var r : java.util.List.of(unauthorized, forbidden, missing)) {
+            assertThat(r.body()).doesNotContain(AUDIENCE).doesNotContain(ACCOUNT).doesNotContain("intruder")
+                    .doesNotContain("body-").doesNotContain("someone-else");
+        }
     }
 
     static String jwt(String alg, String kid, Map<String, Object> claims, PrivateKey key) throws Exception {

@@ -45,19 +45,37 @@ final class ConfigParser {
         int port = v.integer(Keys.Global.PORT.env, 8080, 1, 65535);
         int maxBody = v.integer(Keys.Global.HTTP_MAX_BODY.env, RuntimeConfig.DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE);
         Duration shutdown = v.duration(Keys.Global.SHUTDOWN_TIMEOUT.env, Duration.ofSeconds(30));
-        return new RuntimeConfig(modules, queues, pushAuth(v), port, maxBody, shutdown);
+        HttpSettings defaults = HttpSettings.defaults(queues.stream().mapToInt(q -> q.spec().concurrency()).max().orElse(8));
+        HttpSettings http = new HttpSettings(
+                v.duration(Keys.Global.HTTP_IDLE_TIMEOUT.env, defaults.idleTimeout()),
+                v.integer(Keys.Global.HTTP_MAX_HEADER.env, defaults.maxHeaderBytes(), 1024, 1024 * 1024),
+                v.integer(Keys.Global.HTTP_MAX_THREADS.env, defaults.maxThreads(), HttpSettings.MIN_THREADS, 10_000));
+        if (http.idleTimeout().isZero()) {
+            problems.add(sources.settings.get(Keys.Global.HTTP_IDLE_TIMEOUT.env).origin()
+                    + " is 0: a connection needs an idle timeout (e.g. 30s)");
+        }
+        boolean pushAuthOff = "none".equals(v.choice(Keys.Global.PUSH_AUTH.env, "oidc", List.of("oidc", "none")));
+        return new RuntimeConfig(modules, queues, pushAuth(v, pushAuthOff), port, maxBody, shutdown, pushAuthOff, http);
     }
 
-    private Optional<PushAuth> pushAuth(Values v) {
+    private Optional<PushAuth> pushAuth(Values v, boolean off) {
         Setting audience = sources.settings.get(Keys.Global.PUSH_AUDIENCE.env);
         Setting account = sources.settings.get(Keys.Global.PUSH_SERVICE_ACCOUNT.env);
         URI jwks = v.uri(Keys.Global.PUSH_JWKS_URL.env);
+        if (off) {
+            if (audience != null || account != null) {
+                problems.add(sources.settings.get(Keys.Global.PUSH_AUTH.env).origin() + " is 'none', but "
+                        + (audience != null ? audience : account).origin() + " is set: unset one or the other");
+            }
+            return Optional.empty();
+        }
         if (audience == null && account == null) return Optional.empty();
         if (audience == null || account == null) {
             Setting set = audience != null ? audience : account;
             String missing = audience == null ? Keys.Global.PUSH_AUDIENCE.env : Keys.Global.PUSH_SERVICE_ACCOUNT.env;
             problems.add(set.origin() + " is set but " + missing + " is not: push token verification needs both"
-                    + " (set " + missing + ", or unset " + set.origin() + " to turn verification off)");
+                    + " (set " + missing + ", or unset " + set.origin() + " and set " + Keys.Global.PUSH_AUTH.env
+                    + "=none to turn verification off)");
             return Optional.empty();
         }
         return Optional.of(new PushAuth(audience.value(), account.value(), jwks != null ? jwks : PushAuth.GOOGLE_JWKS));

@@ -25,8 +25,12 @@ final class Keys {
         PUSH_AUDIENCE("SLUICE_PUSH_AUDIENCE", "sluice.push.audience"),
         PUSH_SERVICE_ACCOUNT("SLUICE_PUSH_SERVICE_ACCOUNT", "sluice.push.service-account"),
         PUSH_JWKS_URL("SLUICE_PUSH_JWKS_URL", "sluice.push.jwks-url"),
+        PUSH_AUTH("SLUICE_PUSH_AUTH", "sluice.push.auth"),
         PORT("PORT", "sluice.http.port"),
         HTTP_MAX_BODY("SLUICE_HTTP_MAX_BODY_BYTES", "sluice.http.max-body-bytes"),
+        HTTP_IDLE_TIMEOUT("SLUICE_HTTP_IDLE_TIMEOUT", "sluice.http.idle-timeout"),
+        HTTP_MAX_HEADER("SLUICE_HTTP_MAX_HEADER_BYTES", "sluice.http.max-header-bytes"),
+        HTTP_MAX_THREADS("SLUICE_HTTP_MAX_THREADS", "sluice.http.max-threads"),
         SHUTDOWN_TIMEOUT("SLUICE_SHUTDOWN_TIMEOUT", "sluice.shutdown-timeout");
 
         final String env;

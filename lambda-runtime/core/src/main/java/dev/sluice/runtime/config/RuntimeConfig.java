@@ -19,9 +19,12 @@ import java.util.Properties;
  * @param port            the HTTP port of the Cloud Run host ({@code PORT}, default 8080)
  * @param maxBodyBytes    the largest HTTP request body the Cloud Run host accepts
  * @param shutdownTimeout how long a host waits for in-flight messages on SIGTERM
+ * @param pushAuthOff     {@code SLUICE_PUSH_AUTH=none}: push requests are explicitly not authenticated (the Cloud
+ *                        Run host refuses to start with neither this nor {@link #pushAuth()})
+ * @param http            the Cloud Run host's other HTTP limits
  */
 public record RuntimeConfig(List<String> modules, List<QueueConfig> queues, Optional<PushAuth> pushAuth, int port,
-                            int maxBodyBytes, Duration shutdownTimeout) {
+                            int maxBodyBytes, Duration shutdownTimeout, boolean pushAuthOff, HttpSettings http) {
     /** Default {@link #maxBodyBytes()}: a 10 MB Pub/Sub message, base64-encoded in a push envelope, fits. */
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -30,6 +33,17 @@ public record RuntimeConfig(List<String> modules, List<QueueConfig> queues, Opti
         queues = List.copyOf(queues);
         Objects.requireNonNull(pushAuth, "pushAuth");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(http, "http");
+        if (pushAuthOff && pushAuth.isPresent()) {
+            throw new IllegalArgumentException("push authentication cannot be both configured and turned off");
+        }
+    }
+
+    /** Without the push-auth opt-out and with the default HTTP limits. */
+    public RuntimeConfig(List<String> modules, List<QueueConfig> queues, Optional<PushAuth> pushAuth, int port,
+                         int maxBodyBytes, Duration shutdownTimeout) {
+        this(modules, queues, pushAuth, port, maxBodyBytes, shutdownTimeout, false,
+                HttpSettings.defaults(queues.stream().mapToInt(q -> q.spec().concurrency()).max().orElse(8)));
     }
 
     /** Reads the process environment and system properties (and the file they may name). */
