@@ -3,15 +3,12 @@ package dev.sluice.runtime.cloudrun;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.sluice.codec.DecodeException;
+import dev.sluice.codec.HttpHeaderValues;
 import dev.sluice.pubsub.PubSubPush;
 import dev.sluice.pubsub.PubSubPush.MalformedPushException;
 import dev.sluice.spi.InboundMessage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -97,42 +94,13 @@ final class RequestReader {
     }
 
     /**
-     * A {@code ce-*} header's value as the CloudEvents HTTP binding (3.1.3.2) reads it: a double-quoted string
-     * is unquoted (backslash escapes included), then one round of percent-decoding; the bytes must be valid
-     * UTF-8 (lower-case hex accepted, needlessly encoded characters accepted). Null when it is not valid: a
-     * {@code %} without two hex digits, or bytes that are not UTF-8 (an overlong {@code %C0%A0}, say).
+     * A {@code ce-*} header's value as the CloudEvents HTTP binding (3.1.3.2) reads it, through the codec's
+     * one implementation; null when it is not valid.
      */
     static String headerValue(String raw) {
-        String v = raw;
-        if (v.length() >= 2 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"') {
-            StringBuilder unquoted = new StringBuilder(v.length());
-            for (int i = 1; i < v.length() - 1; i++) {
-                char c = v.charAt(i);
-                if (c == '\\' && i + 1 < v.length() - 1) c = v.charAt(++i);
-                unquoted.append(c);
-            }
-            v = unquoted.toString();
-        }
-        if (v.indexOf('%') < 0) return v;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(v.length());
-        for (int i = 0; i < v.length(); ) {
-            char c = v.charAt(i);
-            if (c == '%') {
-                int hi = i + 2 < v.length() ? Character.digit(v.charAt(i + 1), 16) : -1;
-                int lo = i + 2 < v.length() ? Character.digit(v.charAt(i + 2), 16) : -1;
-                if (hi < 0 || lo < 0) return null;
-                bytes.write(hi << 4 | lo);
-                i += 3;
-            } else {
-                int cp = v.codePointAt(i);
-                bytes.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
-                i += Character.charCount(cp);
-            }
-        }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
+            return HttpHeaderValues.decodeHeaderValue(raw);
+        } catch (DecodeException e) {
             return null;
         }
     }
