@@ -15,6 +15,7 @@ import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.OutboundMessage;
+import dev.sluice.testkit.RecordingSettlement;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.time.Duration;
@@ -55,7 +56,7 @@ class PipelineTest {
     void aFailureBeforeTheLastAttemptIsRetriedAfterThePolicysDelay() {
         Outcome o = run(message(2), Router.builder().on("job", (e, d) -> { throw new IllegalStateException("x"); }).build());
         assertThat(o).isInstanceOfSatisfying(Outcome.Retry.class, r -> assertThat(r.delay()).hasSeconds(7));
-        assertThat(settlement.calls).containsExactly("retry PT7S");
+        assertThat(settlement.calls()).containsExactly("retry PT7S");
     }
 
     @Test
@@ -68,7 +69,7 @@ class PipelineTest {
         DeadLetterReason reason = DeadLetterReason.fromAttribute(dead.attributes().get(CloudEventCodec.DEAD_LETTER_ATTRIBUTE)).orElseThrow();
         assertThat(reason.cause()).isEqualTo(DeadLetterReason.Cause.MAX_ATTEMPTS);
         assertThat(reason.attempts()).isEqualTo(3);
-        assertThat(settlement.calls).containsExactly("ack");
+        assertThat(settlement.calls()).containsExactly("ack");
     }
 
     @Test
@@ -77,7 +78,7 @@ class PipelineTest {
         deadLetterQueue().failWith = m -> new dev.sluice.spi.DriverError(dev.sluice.ErrorCode.UNAVAILABLE, "down");
         Outcome o = run(message(3), Router.builder().on("job", (e, d) -> { throw new IllegalStateException("x"); }).build());
         assertThat(o).isInstanceOf(Outcome.Retry.class);
-        assertThat(settlement.calls).containsExactly("retry PT7S");
+        assertThat(settlement.calls()).containsExactly("retry PT7S");
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.OutboundMessage;
+import dev.sluice.testkit.RecordingSettlement;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.time.Duration;
@@ -59,14 +60,14 @@ class SettlementTest {
         Outcome o = pipeline(spec, (e, d) -> { throw new NoClassDefFoundError("com/acme/Missing"); })
                 .process(message(OptionalInt.of(1)), settlement);
         assertThat(o).isInstanceOf(Outcome.Retry.class);
-        assertThat(settlement.calls).containsExactly("retry PT7S");
+        assertThat(settlement.calls()).containsExactly("retry PT7S");
     }
 
     @Test
     void anErrorOnTheLastAttemptIsDeadLetteredWithItsReason() {
         Outcome o = pipeline(spec, (e, d) -> { throw new StackOverflowError("deep"); }).process(message(OptionalInt.of(3)), settlement);
         assertThat(o).isInstanceOf(Outcome.DeadLetter.class);
-        assertThat(settlement.calls).containsExactly("ack");
+        assertThat(settlement.calls()).containsExactly("ack");
         assertThat(deadLetterReason().exception()).isEqualTo(StackOverflowError.class.getName());
         assertThat(deadLetterReason().cause()).isEqualTo(DeadLetterReason.Cause.MAX_ATTEMPTS);
     }
@@ -75,14 +76,14 @@ class SettlementTest {
     void aVmFatalErrorIsNotSettledSoTheBrokerRedeliversIt() {
         Pipeline p = pipeline(spec, (e, d) -> { throw new OutOfMemoryError("heap"); });
         assertThatThrownBy(() -> p.process(message(OptionalInt.of(3)), settlement)).isInstanceOf(OutOfMemoryError.class);
-        assertThat(settlement.calls).isEmpty();
+        assertThat(settlement.calls()).isEmpty();
     }
 
     @Test
     void aRetryDelayIsClampedToWhatTheBrokerAllows() {
         QueueSpec slow = spec.toBuilder().retryPolicy(RetryPolicy.fixed(Duration.ofHours(2))).build();
         pipeline(slow, (e, d) -> { throw new IllegalStateException("x"); }).process(message(OptionalInt.of(1)), settlement);
-        assertThat(settlement.calls).containsExactly("retry PT1M");
+        assertThat(settlement.calls()).containsExactly("retry PT1M");
     }
 
     @Test
@@ -92,7 +93,7 @@ class SettlementTest {
         p.release(message(OptionalInt.of(2)), settlement);          // delivery 2 given back behind another failure
         Outcome o = p.process(message(OptionalInt.of(3)), settlement); // delivery 3 is attempt 2: retried, not dead
         assertThat(o).isInstanceOf(Outcome.Retry.class);
-        assertThat(settlement.calls).containsExactly("retry PT7S", "retry PT0S", "retry PT7S");
+        assertThat(settlement.calls()).containsExactly("retry PT7S", "retry PT0S", "retry PT7S");
         Outcome last = p.process(message(OptionalInt.of(4)), settlement);
         assertThat(last).isInstanceOf(Outcome.DeadLetter.class);
         assertThat(deadLetterReason().attempts()).isEqualTo(3);
@@ -113,7 +114,7 @@ class SettlementTest {
         RecordingSettlement push = new RecordingSettlement(false);
         pipeline(spec, (e, d) -> extended.set(d.extendLease(Duration.ofMinutes(5)))).process(message(OptionalInt.of(1)), push);
         assertThat(extended).isFalse();
-        assertThat(push.calls).containsExactly("lease PT5M", "ack");
+        assertThat(push.calls()).containsExactly("lease PT5M", "ack");
     }
 
     @Test
