@@ -19,8 +19,15 @@ public final class ElasticMq implements AutoCloseable {
         this.client = server.client();
     }
 
-    public static ElasticMq start() {
-        return new ElasticMq(ElasticMqServer.start());
+    private static ElasticMq shared;
+
+    /** One server for every test class of this JVM (started on first use, stopped when the JVM exits). */
+    public static synchronized ElasticMq shared() {
+        if (shared == null) {
+            shared = new ElasticMq(ElasticMqServer.start());
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "elasticmq-stop"));
+        }
+        return shared;
     }
 
     public URI endpoint() {

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Assumptions;
  * The Cloud Run host: {@link CloudRunServer} on 127.0.0.1 with {@code mem://} queues (its dead-letter queue and
  * follow-ups), taking Pub/Sub push requests as a push subscription with a dead-letter policy sends them (the
  * wrapped form, {@code deliveryAttempt} counting the deliveries of each message). Push token verification is off:
- * it is on only when {@code SLUICE_PUSH_AUDIENCE} and {@code SLUICE_PUSH_SERVICE_ACCOUNT} are set, and neither is.
+ * on this branch it is on only when {@code SLUICE_PUSH_AUDIENCE} and {@code SLUICE_PUSH_SERVICE_ACCOUNT} are set, and
+ * neither is; {@code SLUICE_PUSH_AUTH=none} is set as well, the explicit opt-out of a fail-closed configuration (the
+ * runtime ignores a variable it does not know yet).
  * A 204 is an ack, a 503 a retry after its {@code Retry-After}, a 4xx a refusal.
  */
 final class CloudRunHost extends RuntimeHost {
@@ -47,6 +49,11 @@ final class CloudRunHost extends RuntimeHost {
     @Override
     protected Sluice.Builder drivers(Sluice.Builder builder) {
         return builder.driver(log.wrap(new MemoryDriverProvider()));
+    }
+
+    @Override
+    protected void configure(Map<String, String> env) {
+        env.put("SLUICE_PUSH_AUTH", "none");
     }
 
     @Override

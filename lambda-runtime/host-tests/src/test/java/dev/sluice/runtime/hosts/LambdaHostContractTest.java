@@ -11,8 +11,6 @@ import dev.sluice.runtime.hosts.Host.Sent;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,24 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  * invoked in process; and the success and retry cases once more under the real Runtime Interface Client.
  */
 class LambdaHostContractTest extends HostContract {
-    private static ElasticMq sqs;
-
     @TempDir
     Path taskRoot;
 
-    @BeforeAll
-    static void startSqs() {
-        sqs = ElasticMq.start();
-    }
-
-    @AfterAll
-    static void stopSqs() {
-        sqs.close();
-    }
-
     @Override
     protected Host createHost() {
-        return new LambdaHost(sqs);
+        return new LambdaHost(ElasticMq.shared());
     }
 
     /**

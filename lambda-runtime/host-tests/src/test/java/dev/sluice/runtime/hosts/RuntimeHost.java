@@ -50,6 +50,10 @@ abstract class RuntimeHost implements Host {
     /** Adds the drivers this host's broker needs, wrapped by {@link #log}. */
     protected abstract Sluice.Builder drivers(Sluice.Builder builder);
 
+    /** Adds the host's own variables to the queue's. */
+    protected void configure(Map<String, String> env) {
+    }
+
     /** Called once the runtime runs (start the server, create the handler). */
     protected void started() throws Exception {
     }
@@ -71,6 +75,7 @@ abstract class RuntimeHost implements Host {
         String name = "c" + QUEUES.incrementAndGet() + "-" + ProcessHandle.current().pid();
         Map<String, String> env = env(setup, uri(name, setup.ordering()),
                 setup.refusingDlq() ? uri(name + "-" + BrokerLog.REFUSING + "-dlq", false) : null);
+        configure(env);
         runtime = SluiceRuntime.start(RuntimeConfig.load(env, new Properties()), drivers(Sluice.builder().scheduler(clock)),
                 List.of(new ContractModule(journal)));
         spec = runtime.config().queues().get(0).spec();
