@@ -17,7 +17,11 @@ public interface Delivery {
     /** The broker's message id. */
     String messageId();
 
-    /** The delivery attempt, 1 for the first; absent where the broker does not count (never invented). */
+    /**
+     * The attempt, 1 for the first: the broker's delivery count less the deliveries given back unhandled (the
+     * same number the retry policy and the dead-letter decision use); absent where the broker does not count
+     * (never invented).
+     */
     OptionalInt attempt();
 
     /** The event's JSON data bound to {@code type}; data that does not bind throws {@link PermanentFailureException}. */

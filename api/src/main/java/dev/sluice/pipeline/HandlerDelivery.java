@@ -23,16 +23,18 @@ final class HandlerDelivery implements Delivery {
     private final Events events;
     private final Publisher followUpPublisher;
     private final Predicate<Duration> leaseExtender;
+    private final OptionalInt attempt;
     private final List<FollowUp> followUps = new ArrayList<>();
 
     HandlerDelivery(CloudEvent event, InboundMessage message, String queue, Events events, Publisher followUpPublisher,
-                    Predicate<Duration> leaseExtender) {
+                    Predicate<Duration> leaseExtender, OptionalInt attempt) {
         this.event = event;
         this.message = message;
         this.queue = queue;
         this.events = events;
         this.followUpPublisher = followUpPublisher;
         this.leaseExtender = leaseExtender;
+        this.attempt = attempt;
     }
 
     @Override
@@ -52,7 +54,7 @@ final class HandlerDelivery implements Delivery {
 
     @Override
     public OptionalInt attempt() {
-        return message.attempt();
+        return attempt;
     }
 
     @Override

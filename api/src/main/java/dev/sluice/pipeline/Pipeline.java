@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -125,7 +126,10 @@ public final class Pipeline {
                     message.messageId(), queue, e.getMessage());
             return classifier.deadLetter(Cause.UNDECODABLE, e, attempt(message), null, scheduler.now());
         }
-        HandlerDelivery delivery = new HandlerDelivery(event, message, queue, events, followUps, settlement::extendLease);
+        // The handler sees the attempt the pipeline counts (give-backs excluded); none where the broker does not count.
+        OptionalInt attempt = message.attempt().isPresent() ? OptionalInt.of(attempt(message)) : OptionalInt.empty();
+        HandlerDelivery delivery = new HandlerDelivery(event, message, queue, events, followUps, settlement::extendLease,
+                attempt);
         try {
             return new InterceptorChain(interceptors, 0, event, delivery, () -> handle(event, delivery, kept)).proceed();
         } catch (Throwable e) {

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The Lambda Runtime API as far as the Runtime Interface Client uses it, on 127.0.0.1: hands out queued
  * events on {@code invocation/next} and completes a future per invocation with the response (or error).
  */
-final class FakeLambdaRuntimeApi implements AutoCloseable {
+public final class FakeLambdaRuntimeApi implements AutoCloseable {
     private static final String BASE = "/2018-06-01/runtime/";
 
     private final HttpServer server;
@@ -31,22 +31,22 @@ final class FakeLambdaRuntimeApi implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
 
     /** What the function answered: a response body, or an error body. */
-    record Result(boolean error, String body, long receivedAtNanos) {
+    public record Result(boolean error, String body, long receivedAtNanos) {
     }
 
-    FakeLambdaRuntimeApi() throws IOException {
+    public FakeLambdaRuntimeApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext(BASE, this::handle);
         server.setExecutor(Executors.newCachedThreadPool());
         server.start();
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Queues an invocation; the future completes when the function posts its response or error. */
-    CompletableFuture<Result> invoke(String event) {
+    public CompletableFuture<Result> invoke(String event) {
         String id = "req-" + ids.incrementAndGet();
         CompletableFuture<Result> f = new CompletableFuture<>();
         results.put(id, f);

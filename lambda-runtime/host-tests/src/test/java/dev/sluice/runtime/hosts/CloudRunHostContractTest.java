@@ -3,6 +3,7 @@ package dev.sluice.runtime.hosts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.runtime.hosts.Host.QueueSetup;
+import dev.sluice.DeadLetterReason.Cause;
 import dev.sluice.runtime.hosts.Host.Result;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -17,24 +18,22 @@ class CloudRunHostContractTest extends HostContract {
     }
 
     /**
-     * Case 5, the other way a message reaches Cloud Run: a CloudEvent POSTed directly (not inside a Pub/Sub message)
-     * that is invalid is refused with 400, before any handler, and not dead-lettered: the sender sees the answer and
-     * can fix it (a Pub/Sub push whose message is not a CloudEvent is dead-lettered: case 5).
+     * Case 5, the other way a message reaches Cloud Run: a CloudEvent POSTed directly (not inside a Pub/Sub
+     * message) that is invalid is decoded once, by the pipeline, and dead-lettered with UNDECODABLE like any
+     * other undecodable message (204, so the sender does not retry what can never succeed).
      */
     @Test
-    @DisplayName("05b an invalid CloudEvent POSTed directly is refused with 400, not dead-lettered")
-    void invalidDirectCloudEventIsRefused() throws Exception {
+    @DisplayName("05b an invalid CloudEvent POSTed directly is dead-lettered with UNDECODABLE")
+    void invalidDirectCloudEventIsDeadLettered() throws Exception {
         host.start(QueueSetup.defaults());
         CloudRunHost cloudRun = (CloudRunHost) host;
 
         Result r = cloudRun.post("direct-1", Map.of("Content-Type", "application/json", "ce-specversion", "1.0",
                 "ce-type", ContractModule.JOB, "ce-source", "/contract"), "{not json");
 
-        assertThat(r).isInstanceOfSatisfying(Result.Refused.class, refused -> {
-            assertThat(refused.status()).isEqualTo(400);
-            assertThat(refused.body()).contains("ce-id");
-        });
+        assertThat(r).isNotInstanceOf(Result.Refused.class).isNotInstanceOf(Result.Retried.class);
         assertThat(host.journal().runs()).isEmpty();
-        assertThat(host.deadLetters()).isEmpty();
+        assertThat(host.deadLetters()).singleElement()
+                .satisfies(d -> assertThat(d.reason().cause()).isEqualTo(Cause.UNDECODABLE));
     }
 }

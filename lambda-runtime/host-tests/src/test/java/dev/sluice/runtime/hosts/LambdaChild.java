@@ -1,5 +1,6 @@
 package dev.sluice.runtime.hosts;
 
+import dev.sluice.runtime.lambda.FakeLambdaRuntimeApi;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.sluice.runtime.hosts;
 
+import dev.sluice.runtime.lambda.FakeLambdaRuntimeApi;
 import static dev.sluice.runtime.hosts.Host.QueueSetup.DELAY;
 import static org.assertj.core.api.Assertions.assertThat;
 
