@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * A child JVM running the real AWS Lambda Runtime Interface Client with the Sluice handler, as Lambda's
  * Java runtime does: its working directory is the task root, its runtime API is a {@link FakeLambdaRuntimeApi}.
+ * {@code sluiceEnv} may override the AWS variables it sets (the region, say).
  */
-final class LambdaProcess implements AutoCloseable {
+public final class LambdaProcess implements AutoCloseable {
     static final String HANDLER = "dev.sluice.runtime.lambda.SqsLambdaHandler::handleRequest";
 
     final Process process;
@@ -23,14 +24,14 @@ final class LambdaProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static LambdaProcess start(FakeLambdaRuntimeApi api, Map<String, String> sluiceEnv, String classPath, Path taskRoot)
+    public static LambdaProcess start(FakeLambdaRuntimeApi api, Map<String, String> sluiceEnv, String classPath, Path taskRoot)
             throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-cp", classPath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", HANDLER));
         ProcessBuilder pb = new ProcessBuilder(command).directory(taskRoot.toFile());
         Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("SLUICE_"));
+        env.keySet().removeIf(k -> k.startsWith("SLUICE_") || k.startsWith("AWS_"));
         env.put("AWS_LAMBDA_RUNTIME_API", api.address());
         env.put("_HANDLER", HANDLER);
         env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
@@ -47,12 +48,12 @@ final class LambdaProcess implements AutoCloseable {
     }
 
     /** The test class path: what surefire runs the tests with. */
-    static String testClassPath() {
+    public static String testClassPath() {
         String cp = System.getProperty("surefire.test.class.path");
         return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.readString(log);
         } catch (IOException e) {

@@ -61,10 +61,13 @@ public interface Host extends AutoCloseable {
     List<DeadLetterView> deadLetters() throws Exception;
 
     /** Whether the host can extend a message's lease. */
-    boolean canExtendLease();
+    default boolean canExtendLease() {
+        return true;
+    }
 
     /** Cases that need a FIFO batch call this first; a host that cannot deliver one aborts, naming why. */
-    void assumeFifoBatches();
+    default void assumeFifoBatches() {
+    }
 
     VirtualClock clock();
 

@@ -163,15 +163,6 @@ final class LambdaHost extends RuntimeHost {
     }
 
     @Override
-    public boolean canExtendLease() {
-        return true;
-    }
-
-    @Override
-    public void assumeFifoBatches() {
-    }
-
-    @Override
     public void close() {
         super.close();
         view.close();

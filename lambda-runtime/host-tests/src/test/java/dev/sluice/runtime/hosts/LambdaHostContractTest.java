@@ -1,6 +1,7 @@
 package dev.sluice.runtime.hosts;
 
 import dev.sluice.runtime.lambda.FakeLambdaRuntimeApi;
+import dev.sluice.runtime.lambda.LambdaProcess;
 import static dev.sluice.runtime.hosts.Host.QueueSetup.DELAY;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +41,7 @@ class LambdaHostContractTest extends HostContract {
     @DisplayName("01+02 under the real Runtime Interface Client: success acked, failure retried with the policy's delay")
     void successAndRetryUnderTheRealRuntimeInterfaceClient() throws Exception {
         LambdaHost lambda = (LambdaHost) host;
-        AtomicReference<LambdaChild> child = new AtomicReference<>();
+        AtomicReference<LambdaProcess> child = new AtomicReference<>();
         try (FakeLambdaRuntimeApi api = new FakeLambdaRuntimeApi()) {
             lambda.invoker(event -> {
                 FakeLambdaRuntimeApi.Result r = api.invoke(event).get(60, TimeUnit.SECONDS);
@@ -48,7 +49,7 @@ class LambdaHostContractTest extends HostContract {
                 return r.body();
             });
             lambda.start(QueueSetup.defaults());
-            try (LambdaChild c = LambdaChild.start(api, lambda.env(), taskRoot)) {
+            try (LambdaProcess c = LambdaProcess.start(api, withRegion(lambda.env()), LambdaProcess.testClassPath(), taskRoot)) {
                 child.set(c);
                 Sent ok = host.send(Msg.job("ric-ok", "ok"));
                 Sent fail = host.send(Msg.job("ric-fail", "fail"));
@@ -61,5 +62,11 @@ class LambdaHostContractTest extends HostContract {
                 assertThat(host.journal().runs()).as("the handlers ran in the child JVM, not here").isEmpty();
             }
         }
+    }
+
+    private static java.util.Map<String, String> withRegion(java.util.Map<String, String> env) {
+        java.util.Map<String, String> all = new java.util.HashMap<>(env);
+        all.putIfAbsent("AWS_REGION", "us-east-1");
+        return all;
     }
 }

@@ -134,15 +134,6 @@ final class PollerHost extends RuntimeHost {
     }
 
     @Override
-    public boolean canExtendLease() {
-        return true;
-    }
-
-    @Override
-    public void assumeFifoBatches() {
-    }
-
-    @Override
     public void close() {
         super.close();
         if (view != null) view.close();
