@@ -29,7 +29,7 @@ final class LeaseKeeper {
     /** Starts keeping the lease of the message {@code handler} works on; close the handle when it ends. */
     Kept keep(String messageId, Settlement settlement, Thread handler) {
         Kept kept = new Kept(messageId, settlement, handler, scheduler.now().plus(handlerTimeout));
-        kept.schedule(Duration.ZERO);
+        kept.start();
         return kept;
     }
 
@@ -52,8 +52,13 @@ final class LeaseKeeper {
             this.deadline = deadline;
         }
 
-        private synchronized void schedule(Duration elapsed) {
-            if (elapsed.isZero()) timeout = scheduler.schedule(handlerTimeout, this::expire);
+        private synchronized void start() {
+            timeout = scheduler.schedule(handlerTimeout, this::expire);
+            scheduleExtension();
+        }
+
+        /** The next beat in half a lease, unless the handler ended, the host cannot extend, or the deadline is near. */
+        private synchronized void scheduleExtension() {
             Duration interval = lease.dividedBy(2);
             if (!closed && extending && scheduler.now().plus(interval).isBefore(deadline)) {
                 extension = scheduler.schedule(interval, this::extend);
@@ -77,19 +82,17 @@ final class LeaseKeeper {
                     log.debug("the host cannot extend the lease of message {}; its handler has the broker's lease", messageId);
                 }
             }
-            schedule(lease);
+            scheduleExtension();
         }
 
-        private void expire() {
-            synchronized (this) {
-                if (closed) return;
-                timedOut = true;
-                extending = false;
-                if (extension != null) extension.cancel();
-            }
+        private synchronized void expire() {
+            if (closed) return;
+            timedOut = true;
+            extending = false;
+            if (extension != null) extension.cancel();
             log.warn("handler of message {} still running after the handler timeout ({}s); interrupting it, its lease"
                     + " is no longer extended", messageId, handlerTimeout.toSeconds());
-            handler.interrupt();
+            handler.interrupt(); // under the lock: once closed, the thread may run another message
         }
 
         /** Whether the handler ran past the handler timeout. */
