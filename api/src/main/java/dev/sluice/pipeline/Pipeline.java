@@ -100,10 +100,12 @@ public final class Pipeline {
      */
     public Outcome process(InboundMessage message, Settlement settlement) {
         Outcome outcome;
-        try (LeaseKeeper.Kept kept = leaseKeeper.keep(message.messageId(), settlement, Thread.currentThread())) {
+        LeaseKeeper.Kept kept = leaseKeeper.keep(message.messageId(), settlement, Thread.currentThread());
+        try {
             outcome = decide(message, settlement, kept);
         } finally {
-            if (Thread.interrupted()) log.debug("cleared an interrupt left by the handler of message {}", message.messageId());
+            kept.close();
+            if (kept.timedOut()) Thread.interrupted(); // the timeout's own interrupt, if the handler did not take it
         }
         return settle(message, outcome, settlement);
     }
