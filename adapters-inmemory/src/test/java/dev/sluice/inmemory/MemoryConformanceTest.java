@@ -6,8 +6,13 @@ import dev.sluice.testkit.ConformanceHarness;
 import dev.sluice.testkit.ConformanceSuite;
 import dev.sluice.testkit.VirtualClock;
 import java.time.Duration;
+import java.util.Set;
 
-/** The in-memory broker passes the whole conformance suite, on a virtual clock. */
+/**
+ * The in-memory broker passes the whole conformance suite, both halves, on a virtual clock. Its queues exist
+ * as soon as they are named (so the missing-queue cases are skipped); a stale ack is reported as
+ * {@code NOT_FOUND}; {@code unwrap} hands out the {@link MemoryQueue} and the {@link MemoryBroker}.
+ */
 class MemoryConformanceTest extends ConformanceSuite {
 
     @Override
@@ -33,6 +38,16 @@ class MemoryConformanceTest extends ConformanceSuite {
             @Override
             public boolean virtualTime() {
                 return true;
+            }
+
+            @Override
+            public Set<Class<?>> unwrapTypes() {
+                return Set.of(MemoryQueue.class, MemoryBroker.class);
+            }
+
+            @Override
+            public boolean queuesCanBeMissing() {
+                return false;
             }
 
             @Override

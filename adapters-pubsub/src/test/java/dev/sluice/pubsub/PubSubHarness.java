@@ -1,5 +1,11 @@
 package dev.sluice.pubsub;
 
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.cloud.pubsub.v1.PublisherInterface;
+import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
+import com.google.cloud.pubsub.v1.TopicAdminClient;
+import com.google.cloud.pubsub.v1.stub.GrpcSubscriberStub;
+import com.google.cloud.pubsub.v1.stub.SubscriberStub;
 import dev.sluice.QueueSpec;
 import dev.sluice.Sluice;
 import dev.sluice.testkit.ConformanceHarness;
@@ -7,6 +13,7 @@ import dev.sluice.testkit.VirtualClock;
 import dev.sluice.testkit.pubsub.ManualTimeSource;
 import dev.sluice.testkit.pubsub.PubSubTestServer;
 import java.time.Duration;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -83,6 +90,19 @@ final class PubSubHarness implements ConformanceHarness {
     @Override
     public boolean virtualTime() {
         return clock != null;
+    }
+
+    /** As the README's table: the publisher, the subscriber stub, the admin clients (each also as its interface). */
+    @Override
+    public Set<Class<?>> unwrapTypes() {
+        return Set.of(Publisher.class, PublisherInterface.class, GrpcSubscriberStub.class, SubscriberStub.class,
+                TopicAdminClient.class, SubscriptionAdminClient.class);
+    }
+
+    /** Pub/Sub answers an ack with an expired ack id with OK and ignores it (without exactly-once delivery). */
+    @Override
+    public StaleAck staleAck() {
+        return StaleAck.IGNORED;
     }
 
     @Override

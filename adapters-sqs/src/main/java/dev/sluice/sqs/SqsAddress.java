@@ -61,7 +61,7 @@ record SqsAddress(URI uri, String name, String queueUrl, String ownerAccount, St
 
     /** A human description for error messages. */
     String describe() {
-        return (fifo() ? "SQS FIFO queue '" : "SQS queue '") + name + "' (" + where() + ")";
+        return (fifo() ? "SQS FIFO queue '" : "SQS standard queue '") + name + "' (" + where() + ")";
     }
 
     /** Region and endpoint, for error messages. */

@@ -3,7 +3,9 @@ package dev.sluice.sqs;
 import dev.sluice.QueueSpec;
 import dev.sluice.Sluice;
 import dev.sluice.testkit.ConformanceHarness;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,6 +49,18 @@ final class SqsHarness implements ConformanceHarness {
     @Override
     public boolean virtualTime() {
         return false;
+    }
+
+    /** DeleteMessage with a receipt handle from an earlier receive fails as ReceiptHandleIsInvalid: NOT_FOUND. */
+    @Override
+    public StaleAck staleAck() {
+        return StaleAck.REPORTED;
+    }
+
+    /** As the README's table: the client, the queue URL, SQS's own redrive. */
+    @Override
+    public Set<Class<?>> unwrapTypes() {
+        return Set.of(SqsAsyncClient.class, String.class, SqsRedrive.class);
     }
 
     @Override

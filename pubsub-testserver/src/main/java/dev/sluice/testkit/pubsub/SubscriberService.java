@@ -92,9 +92,10 @@ final class SubscriberService extends SubscriberGrpc.SubscriberImplBase {
         ServerCallStreamObserver<PullResponse> call = (ServerCallStreamObserver<PullResponse>) responses;
         AtomicReference<Runnable> callOff = new AtomicReference<>(() -> { });
         call.setOnCancelHandler(() -> callOff.get().run());
-        callOff.set(subscription.pullOrWait(request.getMaxMessages(), messages -> {
+        callOff.set(subscription.pullOrWait(request.getMaxMessages(), Context.current().getDeadline(), messages -> {
             if (call.isCancelled()) {
-                return; // leased to nobody: redelivered when the ack deadline passes, as on the service
+                subscription.undelivered(messages); // they never left: waiting again at once, no attempt counted
+                return;
             }
             call.onNext(PullResponse.newBuilder().addAllReceivedMessages(messages).build());
             call.onCompleted();

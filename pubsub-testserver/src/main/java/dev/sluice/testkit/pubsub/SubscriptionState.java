@@ -4,6 +4,7 @@ import com.google.protobuf.util.Timestamps;
 import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.Subscription;
+import io.grpc.Deadline;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BiConsumer;
 
@@ -54,8 +56,23 @@ final class SubscriptionState {
     private final List<StreamingPullSession> sessions = new ArrayList<>();
     private final List<WaitingPull> waitingPulls = new ArrayList<>();
 
-    /** A unary pull waiting for messages (long polling), answered by {@link #dispatch()}. */
-    private record WaitingPull(int maxMessages, java.util.function.Consumer<List<ReceivedMessage>> reply) {
+    /**
+     * How close to its deadline a waiting unary pull stops being answered with messages. The client gives up
+     * at its deadline, and the server learns of that only later (its own deadline timer, or the client's
+     * cancel, arrive a little after); messages handed to the pull in that gap would go to nobody and stay
+     * leased for a whole ack deadline. So the server stops short of the deadline, as the service answers
+     * a long poll before the deadline rather than racing it.
+     */
+    static final Duration PULL_DEADLINE_MARGIN = Duration.ofMillis(25);
+
+    /**
+     * A unary pull waiting for messages (long polling), answered by {@link #dispatch()}; {@code deadline} is
+     * the client's (wall clock, as gRPC measures it), or null for none.
+     */
+    private record WaitingPull(int maxMessages, Deadline deadline, java.util.function.Consumer<List<ReceivedMessage>> reply) {
+        boolean closing() {
+            return deadline != null && deadline.timeRemaining(TimeUnit.MILLISECONDS) < PULL_DEADLINE_MARGIN.toMillis();
+        }
     }
     /** The one timer that wakes delivery when the earliest backing-off message becomes available. */
     private TimeSource.Cancellable wakeUp;
@@ -120,13 +137,14 @@ final class SubscriptionState {
      * Unary pull that waits: answers {@code reply} now when messages are available, otherwise when the next
      * ones arrive. Returns what calls the wait off (the client's deadline passed or it cancelled).
      */
-    synchronized Runnable pullOrWait(int maxMessages, java.util.function.Consumer<List<ReceivedMessage>> reply) {
+    synchronized Runnable pullOrWait(int maxMessages, Deadline deadline,
+            java.util.function.Consumer<List<ReceivedMessage>> reply) {
         List<ReceivedMessage> now = pull(maxMessages);
         if (!now.isEmpty() || deleted) {
             reply.accept(now);
             return () -> { };
         }
-        WaitingPull waiting = new WaitingPull(maxMessages, reply);
+        WaitingPull waiting = new WaitingPull(maxMessages, deadline, reply);
         waitingPulls.add(waiting);
         return () -> {
             synchronized (this) {
@@ -160,6 +178,31 @@ final class SubscriptionState {
         dispatch();
     }
 
+    /**
+     * Messages leased to a unary pull whose call had ended (cancelled, or past its deadline) by the time the
+     * answer was ready: they never left the server, so they are waiting again at once, in their place, with
+     * no delivery attempt counted. (Without this they would be leased to nobody for a whole ack deadline.)
+     * The caller is inside {@link #dispatch()} or about to return; the next dispatch delivers them.
+     */
+    synchronized void undelivered(List<ReceivedMessage> messages) {
+        for (ReceivedMessage received : messages) {
+            PendingMessage message = leased.get(received.getAckId());
+            if (message == null) {
+                continue;
+            }
+            release(message);
+            if (!message.orderingKey().isEmpty() && batches.isOpen(message.orderingKey())) {
+                for (PendingMessage later : batches.reopenFrom(message)) {
+                    if (later.lease() != null) {
+                        release(later);
+                    }
+                    waiting.put(later.sequence(), later);
+                }
+            }
+            waiting.put(message.sequence(), message);
+        }
+    }
+
     /** Extends the leases of {@code ackIds} to {@code seconds} from now; 0 nacks them. */
     void modifyAckDeadline(List<String> ackIds, int seconds) {
         synchronized (this) {
@@ -184,13 +227,15 @@ final class SubscriptionState {
         if (deleted) {
             return;
         }
-        while (!waitingPulls.isEmpty()) {
-            WaitingPull waiting = waitingPulls.get(0);
+        for (WaitingPull waiting : List.copyOf(waitingPulls)) {
+            if (waiting.closing()) {
+                continue; // its client is about to give up; the deadline (or the cancel) calls it off
+            }
             List<PendingMessage> batch = take(waiting.maxMessages(), Long.MAX_VALUE);
             if (batch.isEmpty()) {
                 break;
             }
-            waitingPulls.remove(0);
+            waitingPulls.remove(waiting);
             waiting.reply().accept(lease(batch, null, config.getAckDeadlineSeconds()));
         }
         boolean sent = true;
