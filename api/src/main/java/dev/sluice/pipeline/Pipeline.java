@@ -100,6 +100,7 @@ public final class Pipeline {
      */
     public Outcome process(InboundMessage message, Settlement settlement) {
         Outcome outcome;
+        ledger.handling(message.messageId(), message.attempt());
         LeaseKeeper.Kept kept = leaseKeeper.keep(message.messageId(), settlement, Thread.currentThread());
         try {
             outcome = decide(message, settlement, kept);
@@ -115,7 +116,7 @@ public final class Pipeline {
      * failure, or one received but not started when the host stops. The delivery does not count as an attempt.
      */
     public void release(InboundMessage message, Settlement settlement) {
-        ledger.gaveBack(message.messageId());
+        ledger.gaveBack(message.messageId(), message.attempt());
         retry(message, Duration.ZERO, settlement);
     }
 

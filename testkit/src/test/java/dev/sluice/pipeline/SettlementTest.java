@@ -100,6 +100,21 @@ class SettlementTest {
     }
 
     @Test
+    void aStaleCopyGivenBackAfterItsDeliveryWasHandledIsNotSubtracted() {
+        // A broker that redelivers the later messages of a key itself (Pub/Sub) can leave the host holding a copy
+        // of a delivery a handler already ran; giving that copy back must not lower the next attempt's number.
+        List<Integer> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Pipeline p = pipeline(spec, (e, d) -> {
+            attempts.add(d.attempt().orElseThrow());
+            throw new IllegalStateException("x");
+        });
+        p.process(message(OptionalInt.of(1)), settlement);
+        p.release(message(OptionalInt.of(1)), settlement);
+        p.process(message(OptionalInt.of(2)), settlement);
+        assertThat(attempts).containsExactly(1, 2);
+    }
+
+    @Test
     void whereTheBrokerDoesNotCountTheFailuresSeenHereAreTheCount() {
         Pipeline p = pipeline(spec, (e, d) -> { throw new IllegalStateException("x"); });
         assertThat(p.process(message(OptionalInt.empty()), settlement)).isInstanceOf(Outcome.Retry.class);

@@ -63,21 +63,14 @@ final class PushHandler extends Handler.Abstract {
             return true;
         }
         Exchange x = new Exchange(request, response, exitingDrain(callback), path, requestId(request));
-        try {
+        guarded(x, () -> {
             if (!request.getMethod().equals("POST")) throw new Rejected(405, "only POST is accepted here");
             Map<String, String> headers = headers(request);
             long declared = request.getLength();
             if (declared > maxBodyBytes) throw tooLarge(declared + " bytes declared");
             if (verifier != null) verifier.verify(headers.get("authorization"));
             readBody(x, headers, new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024));
-        } catch (Rejected r) {
-            x.refuse(r);
-        } catch (RuntimeException e) {
-            x.fail(e);
-        } catch (Error e) {
-            x.done.failed(e);
-            throw e;
-        }
+        });
         return true;
     }
 
@@ -86,7 +79,7 @@ final class PushHandler extends Handler.Abstract {
      * returns, so a sender that stalls mid-body holds no thread (only its connection, until the idle timeout).
      */
     private void readBody(Exchange x, Map<String, String> headers, ByteArrayOutputStream body) {
-        try {
+        guarded(x, () -> {
             while (true) {
                 Content.Chunk chunk = x.request.read();
                 if (chunk == null) {
@@ -111,6 +104,18 @@ final class PushHandler extends Handler.Abstract {
             }
             x.bodyRead = true;
             process(x, headers, body.toByteArray());
+        });
+    }
+
+    /** One step of a request: a refusal is answered with its status, anything else is the host's failure (500). */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Rejected;
+    }
+
+    private static void guarded(Exchange x, Step step) {
+        try {
+            step.run();
         } catch (Rejected r) {
             x.refuse(r);
         } catch (RuntimeException e) {
