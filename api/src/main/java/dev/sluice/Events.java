@@ -1,7 +1,12 @@
 package dev.sluice;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
@@ -64,10 +69,32 @@ public final class Events {
         try {
             return mapper.readValue(bytes, type);
         } catch (java.io.IOException e) {
-            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new PermanentFailureException("data of event '" + event.getId() + "' does not bind to "
-                    + type.getName() + ": " + why, e);
+                    + type.getName() + ": " + withoutValues(e), e);
         }
+    }
+
+    /**
+     * Why data did not bind, naming the field and what was wrong but never the value (Jackson's own messages
+     * quote it, and this text goes to logs and dead-letter reasons).
+     */
+    static String withoutValues(java.io.IOException e) {
+        if (e instanceof JsonParseException p) {
+            return "not valid JSON (line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() + ")";
+        }
+        if (e instanceof JsonMappingException m) {
+            String path = m.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
+            String where = path.isEmpty() ? "the data" : "'" + path + "'";
+            if (e instanceof UnrecognizedPropertyException) return where + " is not a property of the type";
+            if (e instanceof InvalidFormatException f) return where + " is not a valid " + f.getTargetType().getSimpleName();
+            if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
+                return where + " does not have the shape of " + mi.getTargetType().getSimpleName();
+            }
+            return where + " does not bind";
+        }
+        return e.getClass().getSimpleName();
     }
 
     public ObjectMapper mapper() {

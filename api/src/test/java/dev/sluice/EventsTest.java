@@ -33,5 +33,12 @@ class EventsTest {
         CloudEvent bad = CloudEventBuilder.v1(e).withData("application/json", "[1]".getBytes()).build();
         assertThatThrownBy(() -> events.bind(bad, Line.class)).isInstanceOf(PermanentFailureException.class)
                 .hasMessageContaining("does not bind to").hasMessageContaining("Line");
+        CloudEvent secret = CloudEventBuilder.v1(e).withData("application/json",
+                "{\"sku\":\"a\",\"quantity\":\"4111-1111-1111-1111\"}".getBytes()).build();
+        assertThatThrownBy(() -> events.bind(secret, Line.class)).hasMessageContaining("'quantity' is not a valid int")
+                .hasMessageNotContaining("4111");
+        CloudEvent broken = CloudEventBuilder.v1(e).withData("application/json", "{\"sku\": secret".getBytes()).build();
+        assertThatThrownBy(() -> events.bind(broken, Line.class)).hasMessageContaining("not valid JSON")
+                .hasMessageNotContaining("secret");
     }
 }
