@@ -15,18 +15,18 @@ import java.util.Collection;
  * {@value #BASE64_TYPE} (the body is Base64), and a message with no attributes gets one,
  * {@value #MARKER_ATTRIBUTE}. The marker costs no attribute slot when the message has attributes.
  *
- * <p>Public for hosts that receive SQS messages without this driver (the Lambda host): pass the body and
- * the attributes' data types to {@link #decode(String, Collection)}, and drop {@value #MARKER_ATTRIBUTE}.
+ * <p>Hosts that receive SQS messages without this driver (the Lambda host) go through {@link SqsLambdaEvent},
+ * which uses the same inbound translation ({@link SqsInbound}).
  */
-public final class SqsBody {
+final class SqsBody {
     /** The attribute added to a marked message that has no attributes of its own. */
-    public static final String MARKER_ATTRIBUTE = "sluice-body";
+    static final String MARKER_ATTRIBUTE = "sluice-body";
     /** Data type of the attributes of a message whose real body is empty. */
-    public static final String EMPTY_TYPE = "String.sluice-empty";
+    static final String EMPTY_TYPE = "String.sluice-empty";
     /** Data type of the attributes of a message whose body is the Base64 of the real one. */
-    public static final String BASE64_TYPE = "String.sluice-base64";
+    static final String BASE64_TYPE = "String.sluice-base64";
     /** The body sent for an empty one. */
-    public static final String PLACEHOLDER = "-";
+    static final String PLACEHOLDER = "-";
 
     private SqsBody() {
     }
@@ -51,7 +51,7 @@ public final class SqsBody {
      * @param body      the SQS body
      * @param dataTypes the data types of the message's attributes
      */
-    public static byte[] decode(String body, Collection<String> dataTypes) {
+    static byte[] decode(String body, Collection<String> dataTypes) {
         if (dataTypes.contains(EMPTY_TYPE)) return new byte[0];
         if (dataTypes.contains(BASE64_TYPE)) {
             try {
