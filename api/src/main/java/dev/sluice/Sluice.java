@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -109,7 +110,7 @@ public final class Sluice implements AutoCloseable {
     }
 
     /**
-     * The message pipeline for a host that obtains messages itself (the Lambda and Cloud Run hosts); the
+     * Host SPI: the message pipeline for a host that obtains messages itself (the Lambda and Cloud Run hosts); the
      * {@link Worker} builds its own. Opens and checks the queue like a worker does. The interceptors are
      * exactly those given, outermost first: add a {@link dev.sluice.interceptor.LoggingInterceptor} for the
      * lifecycle log lines a worker writes.
@@ -121,7 +122,8 @@ public final class Sluice implements AutoCloseable {
     }
 
     /**
-     * Opens {@code spec}'s queue and its dead-letter queue once: checks the spec against the broker's
+     * Host SPI: opens {@code spec}'s queue and its dead-letter queue once (workers, pipelines and dead-letter views
+     * do this themselves): checks the spec against the broker's
      * capabilities and provisions or verifies both. Fails with a {@link ConfigurationException} naming the
      * broker and the limit when the broker cannot honour the spec.
      */
@@ -145,8 +147,18 @@ public final class Sluice implements AutoCloseable {
     }
 
     /**
-     * The driver for {@code uri}, opened once and shared; the escape hatch to {@link QueueDriver#unwrap}.
-     * An unknown scheme fails with the schemes found on the class path.
+     * The escape hatch, typed: the provider's native object of {@code type} for the queue at {@code uri} (an
+     * {@code SqsAsyncClient}, the queue URL, a Pub/Sub stub, the in-memory {@code MemoryQueue}; each driver's
+     * README lists what it hands out), or empty.
+     */
+    public <T> Optional<T> unwrap(URI uri, Class<T> type) {
+        return driver(uri).unwrap(type);
+    }
+
+    /**
+     * The driver for {@code uri}, opened once and shared. For hosts and drivers (the driver SPI); an
+     * application reaches native objects through {@link #unwrap(URI, Class)}. An unknown scheme fails with the
+     * schemes found on the class path.
      */
     public QueueDriver driver(URI uri) {
         return drivers.computeIfAbsent(uri, u -> {
