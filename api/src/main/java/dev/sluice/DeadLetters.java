@@ -3,7 +3,6 @@ package dev.sluice;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.internal.BrokerRetry;
 import dev.sluice.spi.AckFailure;
-import dev.sluice.spi.DriverError;
 import dev.sluice.codec.DecodeException;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.OutboundMessage;
@@ -147,27 +146,13 @@ public final class DeadLetters {
 
     /** Deletes from the DLQ through the one retry loop; returns how many could not be deleted. */
     private int deleteWithRetries(List<InboundMessage> delete) throws InterruptedException {
-        List<InboundMessage> pending = delete;
-        for (int tries = 1; ; tries++) {
-            List<AckFailure> failures;
-            try {
-                failures = deadLetterQueue.ack(pending);
-            } catch (SluiceException e) {
-                failures = pending.stream().map(m -> new AckFailure(m, new DriverError(e.code(), String.valueOf(e.getMessage()), e))).toList();
-            }
-            if (failures.isEmpty()) return 0;
-            ErrorCode code = failures.get(0).error().code();
-            if (!retry.retries(code, tries)) {
-                for (AckFailure f : failures) {
-                    log.warn("dead letter {} was sent back to {} but could not be deleted from {} ({}: {}); a later redrive"
-                            + " sends it again", f.message().messageId(), spec.uri(), deadLetterQueue.uri(), f.error().code(),
-                            f.error().message());
-                }
-                return failures.size();
-            }
-            retry.pause(code, tries);
-            pending = failures.stream().map(AckFailure::message).toList();
+        List<AckFailure> failures = retry.ack(deadLetterQueue, delete);
+        for (AckFailure f : failures) {
+            log.warn("dead letter {} was sent back to {} but could not be deleted from {} ({}: {}); a later redrive"
+                    + " sends it again", f.message().messageId(), spec.uri(), deadLetterQueue.uri(), f.error().code(),
+                    f.error().message());
         }
+        return failures.size();
     }
 
     private DeadLetter toDeadLetter(InboundMessage m) {

@@ -2,7 +2,14 @@ package dev.sluice.internal;
 
 import dev.sluice.ErrorCode;
 import dev.sluice.Scheduler;
+import dev.sluice.SluiceException;
+import dev.sluice.spi.AckFailure;
+import dev.sluice.spi.DriverError;
+import dev.sluice.spi.InboundMessage;
+import dev.sluice.spi.QueueDriver;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -44,6 +51,42 @@ public record BrokerRetry(Scheduler scheduler, int maxTries, Duration first, Dur
             done.await();
         } finally {
             timer.cancel();
+        }
+    }
+
+    /**
+     * Acks {@code batch} through {@code driver}, trying again, after {@link #pause}, what failed retryably;
+     * returns the acks that finally failed (the worker's acknowledger and the redrive's DLQ deletes both ack
+     * this way).
+     */
+    public List<AckFailure> ack(QueueDriver driver, List<InboundMessage> batch) throws InterruptedException {
+        List<AckFailure> finalFailures = new ArrayList<>();
+        List<InboundMessage> pending = batch;
+        for (int tries = 1; !pending.isEmpty(); tries++) {
+            List<InboundMessage> again = new ArrayList<>();
+            ErrorCode code = ErrorCode.UNAVAILABLE;
+            for (AckFailure f : ackOnce(driver, pending)) {
+                if (retries(f.error().code(), tries)) {
+                    again.add(f.message());
+                    if (f.error().code() == ErrorCode.THROTTLED) code = ErrorCode.THROTTLED;
+                } else {
+                    finalFailures.add(f);
+                }
+            }
+            pending = again;
+            if (!pending.isEmpty()) pause(code, tries);
+        }
+        return finalFailures;
+    }
+
+    /** One ack call; a call that throws fails every message of it with the error's code. */
+    private static List<AckFailure> ackOnce(QueueDriver driver, List<InboundMessage> batch) {
+        try {
+            return driver.ack(batch);
+        } catch (RuntimeException e) {
+            DriverError error = e instanceof SluiceException s ? new DriverError(s.code(), String.valueOf(s.getMessage()), s)
+                    : new DriverError(ErrorCode.UNKNOWN, String.valueOf(e.getMessage()), e);
+            return batch.stream().map(m -> new AckFailure(m, error)).toList();
         }
     }
 }

@@ -37,8 +37,11 @@ final class FailureLedger {
         }
     };
 
-    /** Records that a handler runs delivery number {@code delivered} of the message. */
-    synchronized void handling(String messageId, OptionalInt delivered) {
+    /**
+     * Records that delivery number {@code delivered} of the message was processed and is to be retried (a
+     * delivery that ends in an ack needs no record: the entry goes with it).
+     */
+    synchronized void handled(String messageId, OptionalInt delivered) {
         if (delivered.isPresent()) entries.computeIfAbsent(messageId, id -> new Entry()).handled.add(delivered.getAsInt());
     }
 

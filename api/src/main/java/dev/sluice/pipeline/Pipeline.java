@@ -99,16 +99,16 @@ public final class Pipeline {
      * the FIFO stop rule).
      */
     public Outcome process(InboundMessage message, Settlement settlement) {
-        Outcome outcome;
-        ledger.handling(message.messageId(), message.attempt());
         LeaseKeeper.Kept kept = leaseKeeper.keep(message.messageId(), settlement, Thread.currentThread());
+        Run run = new Run(message, attempt(message), kept);
+        Outcome outcome;
         try {
-            outcome = decide(message, settlement, kept);
+            outcome = decide(run, settlement);
         } finally {
             kept.close();
             if (kept.timedOut()) Thread.interrupted(); // the timeout's own interrupt, if the handler did not take it
         }
-        return settle(message, outcome, settlement);
+        return settle(run, outcome, settlement);
     }
 
     /**
@@ -120,47 +120,54 @@ public final class Pipeline {
         retry(message, Duration.ZERO, settlement);
     }
 
-    private Outcome decide(InboundMessage message, Settlement settlement, LeaseKeeper.Kept kept) {
+    /**
+     * One message being processed: its attempt number (counted once, at the start) and its lease.
+     */
+    private record Run(InboundMessage message, int attempt, LeaseKeeper.Kept kept) {
+    }
+
+    private Outcome decide(Run run, Settlement settlement) {
+        InboundMessage message = run.message();
         CloudEvent event;
         try {
             event = codec.decode(message, spec.uri());
         } catch (DecodeException e) {
             log.warn("message {} on {} is not a valid CloudEvent ({}); sending it to the dead-letter queue",
                     message.messageId(), queue, e.getMessage());
-            return classifier.deadLetter(Cause.UNDECODABLE, e, attempt(message), null, scheduler.now());
+            return classifier.deadLetter(Cause.UNDECODABLE, e, run.attempt(), null, scheduler.now());
         }
         // The handler sees the attempt the pipeline counts (give-backs excluded); none where the broker does not count.
-        OptionalInt attempt = message.attempt().isPresent() ? OptionalInt.of(attempt(message)) : OptionalInt.empty();
+        OptionalInt attempt = message.attempt().isPresent() ? OptionalInt.of(run.attempt()) : OptionalInt.empty();
         HandlerDelivery delivery = new HandlerDelivery(event, message, queue, events, followUps, settlement::extendLease,
                 attempt);
         try {
-            return new InterceptorChain(interceptors, 0, event, delivery, () -> handle(event, delivery, kept)).proceed();
+            return new InterceptorChain(interceptors, 0, event, delivery, () -> handle(event, delivery, run)).proceed();
         } catch (Throwable e) {
             rethrowIfFatal(e);
-            return fail(message, e, kept);
+            return fail(run, e);
         }
     }
 
     /** The terminal stage: route, handle, publish follow-ups, decide. Interceptors see the decided outcome. */
-    private Outcome handle(CloudEvent event, HandlerDelivery delivery, LeaseKeeper.Kept kept) {
+    private Outcome handle(CloudEvent event, HandlerDelivery delivery, Run run) {
         Optional<EventHandler> handler = router.route(event);
-        if (handler.isEmpty()) return unknownType(delivery.message(), event, kept);
+        if (handler.isEmpty()) return unknownType(run, event);
         try {
             handler.get().handle(event, delivery);
             delivery.publishFollowUps();
             return Outcome.ACK;
         } catch (Throwable e) {
             rethrowIfFatal(e);
-            return fail(delivery.message(), e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e, kept);
+            return fail(run, e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
         }
     }
 
-    private Outcome unknownType(InboundMessage message, CloudEvent event, LeaseKeeper.Kept kept) {
+    private Outcome unknownType(Run run, CloudEvent event) {
         String why = "no handler for event type '" + event.getType() + "' (handled here: " + router.types() + ")";
         return switch (router.unknownType()) {
             case DEAD_LETTER -> classifier.deadLetter(Cause.UNKNOWN_TYPE, new IllegalStateException(why),
-                    attempt(message), null, scheduler.now());
-            case RETRY -> fail(message, new IllegalStateException(why), kept);
+                    run.attempt(), null, scheduler.now());
+            case RETRY -> fail(run, new IllegalStateException(why));
             case ACK -> {
                 log.warn("acknowledging event {} on {} unhandled: {}", event.getId(), queue, why);
                 yield Outcome.ACK;
@@ -168,26 +175,27 @@ public final class Pipeline {
         };
     }
 
-    private Outcome fail(InboundMessage message, Throwable thrown, LeaseKeeper.Kept kept) {
-        Throwable failure = kept.timedOut() ? new HandlerTimeoutException(spec.handlerTimeout(), thrown) : thrown;
+    private Outcome fail(Run run, Throwable thrown) {
+        Throwable failure = run.kept().timedOut() ? new HandlerTimeoutException(spec.handlerTimeout(), thrown) : thrown;
         Instant now = scheduler.now();
-        int attempt = attempt(message);
-        Instant first = ledger.failed(message.messageId(), now);
-        return classifier.classify(failure, attempt, first, now);
+        Instant first = ledger.failed(run.message().messageId(), now);
+        return classifier.classify(failure, run.attempt(), first, now);
     }
 
     /** Sends a dead letter, then acks; turns a failed send into a retry; clamps a retry's delay. */
-    private Outcome settle(InboundMessage message, Outcome outcome, Settlement settlement) {
+    private Outcome settle(Run run, Outcome outcome, Settlement settlement) {
+        InboundMessage message = run.message();
         if (outcome instanceof Outcome.DeadLetter dl) {
             try {
                 deadLetterer.send(message, dl.reason());
             } catch (RuntimeException e) {
                 log.error("could not dead-letter message {} of {} to {}; it will be redelivered", message.messageId(),
                         queue, deadLetterer.uri(), e);
-                outcome = new Outcome.Retry(classifier.retryDelay(attempt(message)), e);
+                outcome = new Outcome.Retry(classifier.retryDelay(run.attempt()), e);
             }
         }
         if (outcome instanceof Outcome.Retry r) {
+            ledger.handled(message.messageId(), message.attempt());
             retry(message, r.delay(), settlement);
             return outcome;
         }

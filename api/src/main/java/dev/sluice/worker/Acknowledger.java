@@ -1,10 +1,7 @@
 package dev.sluice.worker;
 
-import dev.sluice.ErrorCode;
-import dev.sluice.SluiceException;
 import dev.sluice.internal.BrokerRetry;
 import dev.sluice.spi.AckFailure;
-import dev.sluice.spi.DriverError;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;
 import java.util.ArrayList;
@@ -89,36 +86,14 @@ final class Acknowledger {
     }
 
     private void ackWithRetries(List<InboundMessage> batch) {
-        List<InboundMessage> pending = batch;
-        for (int tries = 1; !pending.isEmpty(); tries++) {
-            List<AckFailure> failures;
-            try {
-                failures = driver.ack(pending);
-            } catch (RuntimeException e) {
-                DriverError error = e instanceof SluiceException s ? new DriverError(s.code(), String.valueOf(s.getMessage()), s)
-                        : new DriverError(ErrorCode.UNKNOWN, String.valueOf(e.getMessage()), e);
-                failures = pending.stream().map(m -> new AckFailure(m, error)).toList();
+        try {
+            for (AckFailure f : retry.ack(driver, batch)) {
+                log.warn("ack of message {} on {} failed ({}: {}); it will be redelivered", f.message().messageId(),
+                        driver.uri(), f.error().code(), f.error().message());
             }
-            List<InboundMessage> again = new ArrayList<>();
-            ErrorCode code = ErrorCode.UNAVAILABLE;
-            for (AckFailure f : failures) {
-                if (retry.retries(f.error().code(), tries)) {
-                    again.add(f.message());
-                    if (f.error().code() == ErrorCode.THROTTLED) code = ErrorCode.THROTTLED;
-                } else {
-                    log.warn("ack of message {} on {} failed ({}: {}); it will be redelivered", f.message().messageId(),
-                            driver.uri(), f.error().code(), f.error().message());
-                }
-            }
-            pending = again;
-            if (pending.isEmpty()) return;
-            try {
-                retry.pause(code, tries);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                log.warn("acks of {} messages on {} abandoned on interrupt; they will be redelivered", pending.size(), driver.uri());
-                return;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("acks of {} messages on {} abandoned on interrupt; they will be redelivered", batch.size(), driver.uri());
         }
     }
 }
