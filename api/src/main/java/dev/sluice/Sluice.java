@@ -134,7 +134,7 @@ public final class Sluice implements AutoCloseable {
             URI dlq = s.deadLetterUri() != null ? s.deadLetterUri() : driver.defaultDeadLetterUri();
             QueueDriver deadLetterQueue = driver(dlq);
             if (s.provisioning() != QueueSpec.Provisioning.NONE) {
-                List<String> mismatches = driver.provision(s, dlq);
+                List<String> mismatches = BrokerRetry.forCalls(scheduler).call(() -> driver.provision(s, dlq));
                 if (!mismatches.isEmpty()) {
                     String message = "queue " + s.uri() + " contradicts its spec: " + String.join("; ", mismatches);
                     if (s.failOnMismatch()) throw new ConfigurationException(message

@@ -1,6 +1,7 @@
 package dev.sluice.inmemory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.ErrorCode;
 import dev.sluice.QueueSpec;
@@ -110,6 +111,25 @@ class BrokerFailuresTest {
         assertThat(result.moved()).isZero();
     }
 
+    @Test
+    void aConnectionLostWhileProvisioningIsTriedAgainButARefusalFailsAtOnce() throws Exception {
+        flaky.provisionFailures.set(2);
+        CompletableFuture<?> opened = CompletableFuture.runAsync(() -> sluice.open(QueueSpec.of("flaky://provisioned")));
+        Await.until("the first provisioning failed", () -> flaky.provisionCalls.get() == 1);
+        for (int i = 0; i < 30 && !opened.isDone(); i++) {
+            clock.advance(Duration.ofMillis(100));
+            Thread.sleep(10);
+        }
+        opened.get();
+        assertThat(flaky.provisionCalls).hasValue(3);
+
+        flaky.provisionError = ErrorCode.PERMISSION_DENIED;
+        flaky.provisionFailures.set(1);
+        assertThatThrownBy(() -> sluice.open(QueueSpec.of("flaky://refused")))
+                .isInstanceOf(SluiceException.class).hasMessageContaining("PERMISSION_DENIED");
+        assertThat(flaky.provisionCalls).as("a refusal is not tried again").hasValue(4);
+    }
+
     private static io.cloudevents.CloudEvent event(String id) {
         return CloudEventBuilder.v1().withId(id).withSource(URI.create("/test")).withType("job").build();
     }
@@ -121,6 +141,9 @@ class BrokerFailuresTest {
         final AtomicInteger ackFailures = new AtomicInteger();
         volatile ErrorCode ackError = ErrorCode.UNAVAILABLE;
         final AtomicInteger sendFailures = new AtomicInteger();
+        final AtomicInteger provisionFailures = new AtomicInteger();
+        final AtomicInteger provisionCalls = new AtomicInteger();
+        volatile ErrorCode provisionError = ErrorCode.UNAVAILABLE;
         final List<Instant> ackTimes = new CopyOnWriteArrayList<>();
         final List<Instant> sendTimes = new CopyOnWriteArrayList<>();
         private final MemoryDriverProvider memory = new MemoryDriverProvider();
@@ -171,7 +194,14 @@ class BrokerFailuresTest {
 
                 @Override public void nack(InboundMessage m, Duration delay) { inner.nack(m, delay); }
                 @Override public void extendLease(InboundMessage m, Duration lease) { inner.extendLease(m, lease); }
-                @Override public List<String> provision(QueueSpec spec, URI dlq) { return inner.provision(spec, dlq); }
+                @Override
+                public List<String> provision(QueueSpec spec, URI dlq) {
+                    provisionCalls.incrementAndGet();
+                    if (provisionFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        throw new SluiceException(provisionError, "connection closed during the request: " + provisionError);
+                    }
+                    return inner.provision(spec, dlq);
+                }
                 @Override public <T> Optional<T> unwrap(Class<T> type) { return inner.unwrap(type); }
                 @Override public void close() { }
             };

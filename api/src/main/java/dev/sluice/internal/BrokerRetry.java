@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /**
  * The one retry loop for broker calls (send, ack, receive): which failures are tried again, how often, and
@@ -51,6 +52,27 @@ public record BrokerRetry(Scheduler scheduler, int maxTries, Duration first, Dur
             done.await();
         } finally {
             timer.cancel();
+        }
+    }
+
+    /**
+     * Runs {@code call}, trying it again, after {@link #pause}, while it fails with a retryable
+     * {@link SluiceException}; the last failure is thrown. For idempotent calls such as provisioning a queue (a
+     * connection the broker closed mid-request must not fail a worker's start).
+     */
+    public <T> T call(Supplier<T> call) {
+        for (int tries = 1; ; tries++) {
+            try {
+                return call.get();
+            } catch (SluiceException e) {
+                if (!retries(e.code(), tries)) throw e;
+                try {
+                    pause(e.code(), tries);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
