@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A message in a dead-letter queue, as {@link DeadLetters#peek(int)} shows it.
+ * A message in a dead-letter queue, as {@code DeadLetters.peek} shows it.
  *
  * @param messageId  the DLQ message id
  * @param event      the event, or null when the message is not a valid CloudEvent ({@link #decodeError()} says why)

@@ -3,7 +3,6 @@ package dev.sluice;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.spi.WireSizes;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Objects;
@@ -54,15 +53,19 @@ public record DeadLetterReason(
     /** The compact JSON form, with the exception message shortened so the whole fits {@code maxBytes}. */
     public String toAttribute(int maxBytes) {
         String json = write(message);
-        if (message == null || WireSizes.utf8(json) <= maxBytes) return json;
+        if (message == null || utf8(json) <= maxBytes) return json;
         int lo = 0;
         int hi = message.length();
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
-            if (WireSizes.utf8(write(message.substring(0, mid) + "...")) <= maxBytes) lo = mid;
+            if (utf8(write(message.substring(0, mid) + "...")) <= maxBytes) lo = mid;
             else hi = mid - 1;
         }
         return write(message.substring(0, lo) + "...");
+    }
+
+    private static int utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     /** Parses the attribute, if it is one. */

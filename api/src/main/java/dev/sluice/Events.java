@@ -15,7 +15,7 @@ import java.util.UUID;
 
 /**
  * Makes CloudEvents from Java objects with the shared {@link ObjectMapper}, and binds their data back to
- * Java types. One per {@link Sluice}: {@link Sluice#events()}.
+ * Java types. One per {@code Sluice}: {@code sluice.events()}.
  */
 public final class Events {
     private final ObjectMapper mapper;

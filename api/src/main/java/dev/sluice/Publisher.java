@@ -1,16 +1,8 @@
 package dev.sluice;
 
-import dev.sluice.codec.CloudEventCodec;
-import dev.sluice.spi.Capabilities;
-import dev.sluice.spi.OutboundMessage;
-import dev.sluice.spi.QueueDriver;
-import dev.sluice.spi.WireSizes;
 import io.cloudevents.CloudEvent;
 import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,150 +11,41 @@ import java.util.concurrent.CompletableFuture;
  * check throws at once with a message naming the event id, the limit and the actual value. Sends are
  * batched up to the broker's maximum; concurrent single publishes share batches. Thread-safe.
  *
- * <p>Obtain one from {@link Sluice#publisher(String)}.
+ * <p>Obtain one from {@code Sluice.publisher(uri)}.
  */
-public final class Publisher implements AutoCloseable {
-    private final QueueDriver driver;
-    private final CloudEventCodec codec;
-    private final Events events;
-    private final SendBatcher batcher;
-
-    Publisher(QueueDriver driver, Events events, SendBatcher batcher) {
-        this.driver = driver;
-        this.codec = new CloudEventCodec(driver.capabilities());
-        this.events = events;
-        this.batcher = batcher;
-    }
+public interface Publisher extends AutoCloseable {
 
     /** The queue this publisher sends to. */
-    public URI uri() {
-        return driver.uri();
-    }
-
-    /** Publishes one event. */
-    public CompletableFuture<PublishResult> publish(CloudEvent event) {
-        return publish(event, PublishOptions.NONE);
-    }
+    URI uri();
 
     /** Publishes one event with options (ordering key, deduplication id, delay). */
-    public CompletableFuture<PublishResult> publish(CloudEvent event, PublishOptions options) {
-        return batcher.submit(List.of(prepare(new OutgoingEvent(event, options)))).get(0);
-    }
-
-    /** Publishes an event of {@code type} whose data is {@code data} written as JSON, with a fresh id. */
-    public CompletableFuture<PublishResult> publish(String type, Object data) {
-        return publish(events.create(type, data), PublishOptions.NONE);
-    }
-
-    /** As {@link #publish(String, Object)}, with options. */
-    public CompletableFuture<PublishResult> publish(String type, Object data, PublishOptions options) {
-        return publish(events.create(type, data), options);
-    }
+    CompletableFuture<PublishResult> publish(CloudEvent event, PublishOptions options);
 
     /**
      * Publishes many events, in batches of the broker's maximum. Checks all of them first: if one fails a
      * check, none is sent. The future completes when every event is sent, or fails with the first failure.
      */
-    public CompletableFuture<List<PublishResult>> publishAll(List<OutgoingEvent> outgoing) {
-        List<OutboundMessage> messages = new ArrayList<>(outgoing.size());
-        for (OutgoingEvent o : outgoing) messages.add(prepare(o));
-        List<CompletableFuture<PublishResult>> futures = batcher.submit(messages);
-        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-                .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
+    CompletableFuture<List<PublishResult>> publishAll(List<OutgoingEvent> outgoing);
+
+    /** The event {@link #publish(String, Object)} would send: {@code data} as JSON, a fresh id, this application's source. */
+    CloudEvent event(String type, Object data);
+
+    /** Publishes one event. */
+    default CompletableFuture<PublishResult> publish(CloudEvent event) {
+        return publish(event, PublishOptions.NONE);
     }
 
-    /** The event {@link #publish(String, Object)} would send. */
-    public CloudEvent event(String type, Object data) {
-        return events.create(type, data);
+    /** Publishes an event of {@code type} whose data is {@code data} written as JSON, with a fresh id. */
+    default CompletableFuture<PublishResult> publish(String type, Object data) {
+        return publish(event(type, data), PublishOptions.NONE);
+    }
+
+    /** As {@link #publish(String, Object)}, with options. */
+    default CompletableFuture<PublishResult> publish(String type, Object data, PublishOptions options) {
+        return publish(event(type, data), options);
     }
 
     /** Waits for every accepted event to be sent (or to fail), then stops accepting. */
     @Override
-    public void close() {
-        batcher.close();
-    }
-
-    private OutboundMessage prepare(OutgoingEvent o) {
-        Capabilities caps = driver.capabilities();
-        String id = o.event().getId();
-        checkOptions(id, o.options(), caps);
-        OutboundMessage m = codec.encode(o.event(), withDefaultDeduplicationId(o.options(), caps));
-        checkLimits(m, caps);
-        return m;
-    }
-
-    /**
-     * The one deduplication rule, the same on every broker: a publish is deduplicated against another only
-     * when both carry the same deduplication id (within the broker's window, where the broker deduplicates;
-     * elsewhere a deduplication id is refused). Without one, the same event published twice is delivered
-     * twice everywhere, and the idempotency interceptor is the tool. On a broker that deduplicates, such a
-     * publish still gets an id of its own, so that the send retries of this one publish are not duplicated.
-     */
-    static PublishOptions withDefaultDeduplicationId(PublishOptions options, Capabilities caps) {
-        if (!caps.deduplication() || options.deduplicationId() != null) return options;
-        return options.withDeduplicationId("publish-" + UUID.randomUUID());
-    }
-
-    private static void checkOptions(String id, PublishOptions options, Capabilities caps) {
-        if (options.orderingKey() != null) {
-            if (!caps.ordering()) {
-                throw invalid(id, caps.broker() + " does not keep order, so it takes no ordering key (got '"
-                        + options.orderingKey() + "'); use a broker with ordering (an SQS FIFO queue, Pub/Sub with"
-                        + " ordering, mem://) or drop the key");
-            }
-            if (options.orderingKey().length() > caps.maxOrderingKeyLength()) {
-                throw invalid(id, "ordering key is " + options.orderingKey().length() + " characters; "
-                        + caps.broker() + " allows at most " + caps.maxOrderingKeyLength());
-            }
-        }
-        if (options.deduplicationId() != null && !caps.deduplication()) {
-            throw invalid(id, caps.broker() + " does not deduplicate, so it takes no deduplication id; use an"
-                    + " idempotent handler or the idempotency interceptor");
-        }
-        if (!options.delay().isZero()) {
-            if (!caps.delays()) {
-                throw invalid(id, caps.broker() + " has no per-message delay (got " + options.delay() + ")");
-            }
-            if (options.delay().compareTo(caps.maxDelay()) > 0) {
-                throw invalid(id, "delay is " + options.delay().toSeconds() + "s; " + caps.broker()
-                        + " allows at most " + caps.maxDelay().toSeconds() + "s");
-            }
-        }
-    }
-
-    /** Checks an encoded message against the broker's limits. */
-    static void checkLimits(OutboundMessage m, Capabilities caps) {
-        int size = m.encodedSize();
-        if (size > caps.maxMessageBytes()) {
-            throw invalid(m.id(), "encoded size is " + size + " bytes; " + caps.broker() + " accepts at most "
-                    + caps.maxMessageBytes() + " bytes per message (data plus attributes)");
-        }
-        if (m.attributes().size() > caps.maxAttributes()) {
-            throw invalid(m.id(), m.attributes().size() + " attributes; " + caps.broker() + " allows at most "
-                    + caps.maxAttributes());
-        }
-        for (var e : m.attributes().entrySet()) {
-            int k = WireSizes.utf8(e.getKey());
-            if (k > caps.maxAttributeKeyBytes()) {
-                throw invalid(m.id(), "attribute key '" + e.getKey() + "' is " + k + " bytes; " + caps.broker()
-                        + " allows at most " + caps.maxAttributeKeyBytes());
-            }
-            int v = WireSizes.utf8(e.getValue());
-            if (v > caps.maxAttributeValueBytes()) {
-                throw invalid(m.id(), "attribute '" + e.getKey() + "' value is " + v + " bytes; " + caps.broker()
-                        + " allows at most " + caps.maxAttributeValueBytes());
-            }
-        }
-    }
-
-    private static SluiceException invalid(String id, String what) {
-        return new SluiceException(ErrorCode.INVALID, "event '" + id + "': " + what);
-    }
-
-    /** The exception a message that could not be sent completes with. */
-    static SluiceException failure(OutboundMessage m, dev.sluice.spi.DriverError error) {
-        return new SluiceException(error.code(), "event '" + m.id() + "' was not sent: " + error.message(), error.cause());
-    }
-
-    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    void close();
 }

@@ -13,6 +13,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,20 +28,50 @@ class ArchitectureTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.sluice");
     /** Packages whose types are no API: they must not appear in a public signature of an API package. */
     private static final String[] INTERNAL = {"dev.sluice.internal..", "dev.sluice.codec.."};
-    private static final String[] PUBLIC = {"dev.sluice", "dev.sluice.spi..", "dev.sluice.interceptor..",
-            "dev.sluice.worker..", "dev.sluice.pipeline.."};
+    private static final String[] PUBLIC = {"dev.sluice", "dev.sluice.core..", "dev.sluice.spi..",
+            "dev.sluice.interceptor..", "dev.sluice.worker..", "dev.sluice.pipeline.."};
+    /** Each package of the jar a slice of its own, the root package (the contract) included. */
+    private static final SliceAssignment PACKAGES = new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass type) {
+            String p = type.getPackageName();
+            if (p.equals("dev.sluice")) return SliceIdentifier.of("dev.sluice");
+            if (!p.startsWith("dev.sluice.")) return SliceIdentifier.ignore();
+            return SliceIdentifier.of("dev.sluice." + p.substring("dev.sluice.".length()).split("\\.")[0]);
+        }
+
+        @Override
+        public String getDescription() {
+            return "the packages of sluice-api";
+        }
+    };
 
     @Test
-    void theDriverSpiUsesNoEnginePackage() {
-        noClasses().that().resideInAPackage("dev.sluice.spi..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.sluice.worker..", "dev.sluice.pipeline..",
-                        "dev.sluice.codec..", "dev.sluice.interceptor..", "dev.sluice.internal..")
+    void theContractUsesNoOtherSluicePackage() {
+        noClasses().that().resideInAPackage("dev.sluice")
+                .should().dependOnClassesThat().resideInAPackage("dev.sluice.*..")
                 .check(API);
     }
 
     @Test
-    void theEnginePackagesHaveNoCycle() {
-        slices().matching("dev.sluice.(*)..").should().beFreeOfCycles().check(API);
+    void theDriverSpiUsesOnlyTheContract() {
+        noClasses().that().resideInAPackage("dev.sluice.spi..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.sluice.core..", "dev.sluice.worker..",
+                        "dev.sluice.pipeline..", "dev.sluice.codec..", "dev.sluice.interceptor..",
+                        "dev.sluice.internal..")
+                .check(API);
+    }
+
+    @Test
+    void theEntryPointIsTheTopNothingDependsOnIt() {
+        noClasses().that().resideOutsideOfPackage("dev.sluice.core..")
+                .should().dependOnClassesThat().resideInAPackage("dev.sluice.core..")
+                .check(API);
+    }
+
+    @Test
+    void thePackagesHaveNoCycle() {
+        slices().assignedFrom(PACKAGES).should().beFreeOfCycles().check(API);
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * Serves {@code mem://name}. Each provider instance (one per {@link dev.sluice.Sluice}) owns one
+ * Serves {@code mem://name}. Each provider instance (one per {@link dev.sluice.core.Sluice}) owns one
  * {@link MemoryBroker}, created with the Sluice's scheduler on first use. Limits default to the strictest
  * of the real brokers, so what passes here passes on SQS and Pub/Sub; pass other {@link Capabilities} to
  * change them.

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.ErrorCode;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.SluiceException;
 import dev.sluice.spi.AckFailure;
 import dev.sluice.spi.Capabilities;
@@ -106,7 +106,7 @@ class BrokerFailuresTest {
         sluice.publisher("flaky://redrive-dlq").publish(event("d-2")).get();
         flaky.ackError = ErrorCode.PERMISSION_DENIED;
         flaky.ackFailures.set(100); // every delete from the DLQ refused
-        dev.sluice.DeadLetters.RedriveResult result = sluice.deadLetters(spec).redriveAll();
+        dev.sluice.core.DeadLetters.RedriveResult result = sluice.deadLetters(spec).redriveAll();
         assertThat(result.notDeleted()).isEqualTo(2);
         assertThat(result.moved()).isZero();
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.PermanentFailureException;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.interceptor.IdempotencyInterceptor;
 import dev.sluice.testkit.Await;
 import dev.sluice.testkit.VirtualClock;

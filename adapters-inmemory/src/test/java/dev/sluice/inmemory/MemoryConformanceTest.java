@@ -1,7 +1,7 @@
 package dev.sluice.inmemory;
 
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.testkit.ConformanceHarness;
 import dev.sluice.testkit.ConformanceSuite;
 import dev.sluice.testkit.VirtualClock;

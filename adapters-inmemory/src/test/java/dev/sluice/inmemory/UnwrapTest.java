@@ -2,7 +2,7 @@ package dev.sluice.inmemory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,7 @@ import dev.sluice.PublishOptions;
 import dev.sluice.Publisher;
 import dev.sluice.QueueSpec;
 import dev.sluice.RetryPolicy;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;

@@ -11,7 +11,7 @@ import dev.sluice.DeadLetter;
 import dev.sluice.DeadLetterReason;
 import dev.sluice.ErrorCode;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.SluiceException;
 import dev.sluice.testkit.Await;
 import dev.sluice.worker.Worker;

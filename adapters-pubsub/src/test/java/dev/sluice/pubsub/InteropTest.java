@@ -9,7 +9,7 @@ import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.Subscription;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.testkit.Await;
 import dev.sluice.worker.Worker;

@@ -7,7 +7,7 @@ import com.google.cloud.pubsub.v1.TopicAdminClient;
 import com.google.cloud.pubsub.v1.stub.GrpcSubscriberStub;
 import com.google.cloud.pubsub.v1.stub.SubscriberStub;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.testkit.ConformanceHarness;
 import dev.sluice.testkit.VirtualClock;
 import dev.sluice.testkit.pubsub.ManualTimeSource;

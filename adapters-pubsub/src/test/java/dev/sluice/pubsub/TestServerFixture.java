@@ -5,7 +5,7 @@ import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
 import com.google.cloud.pubsub.v1.TopicAdminSettings;
 import dev.sluice.Scheduler;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.spi.DriverContext;
 import dev.sluice.spi.QueueDriver;
 import dev.sluice.testkit.pubsub.PubSubTestServer;

@@ -1,6 +1,6 @@
 package dev.sluice.sqs;
 
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -7,7 +7,7 @@ import dev.sluice.ConfigurationException;
 import dev.sluice.ErrorCode;
 import dev.sluice.PublishOptions;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.SluiceException;
 import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.ConfigurationException;
 import dev.sluice.PermanentFailureException;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;
 import dev.sluice.worker.Worker;

@@ -1,7 +1,7 @@
 package dev.sluice.sqs;
 
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.testkit.ConformanceHarness;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import java.time.Duration;

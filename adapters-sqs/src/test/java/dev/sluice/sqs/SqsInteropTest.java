@@ -3,7 +3,7 @@ package dev.sluice.sqs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.worker.Worker;
 import io.cloudevents.CloudEvent;

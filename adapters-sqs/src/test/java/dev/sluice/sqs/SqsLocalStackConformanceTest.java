@@ -1,6 +1,6 @@
 package dev.sluice.sqs;
 
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.testkit.ConformanceHarness;
 import dev.sluice.testkit.ConformanceSuite;
 import java.util.Map;

@@ -43,12 +43,13 @@ import org.slf4j.LoggerFactory;
  *   <li>the lease is extended while the handler runs, up to the queue's handler timeout.</li>
  * </ul>
  * Hosts only say how a message arrives and how its outcome leaves, through a {@link Settlement}.
- * Build one with {@link dev.sluice.Sluice#pipeline(QueueSpec, Router, List)}.
+ * Hosts get one from {@link Pipelines} (a {@code Sluice} is one).
  */
 public final class Pipeline {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
     private final QueueSpec spec;
+    private final QueueDriver source;
     private final String queue;
     private final CloudEventCodec codec;
     private final Capabilities capabilities;
@@ -75,6 +76,7 @@ public final class Pipeline {
     public Pipeline(QueueSpec spec, QueueDriver source, QueueDriver deadLetterQueue, Router router,
                     List<Interceptor> interceptors, Events events, Publisher followUps, Scheduler scheduler) {
         this.spec = Objects.requireNonNull(spec, "spec");
+        this.source = Objects.requireNonNull(source, "source");
         this.queue = spec.uri().toString();
         this.capabilities = source.capabilities();
         this.codec = new CloudEventCodec(capabilities);
@@ -91,6 +93,11 @@ public final class Pipeline {
     /** The queue's spec. */
     public QueueSpec spec() {
         return spec;
+    }
+
+    /** The driver of the queue this pipeline processes (a polling host receives from it). */
+    public QueueDriver source() {
+        return source;
     }
 
     /**

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * What a driver may use from its {@link dev.sluice.Sluice}.
+ * What a driver may use from its {@code Sluice}.
  *
  * @param scheduler time and timers; drivers that keep time (the in-memory broker) must use it
  * @param environment environment lookup ({@code System::getenv} in production), so tests can set

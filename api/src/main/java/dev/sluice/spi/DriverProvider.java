@@ -5,7 +5,7 @@ import java.net.URI;
 /**
  * Opens drivers for one URI scheme. Found through {@link java.util.ServiceLoader}: list the class in
  * {@code META-INF/services/dev.sluice.spi.DriverProvider}. One provider instance lives per
- * {@link dev.sluice.Sluice}, so a provider may keep state (the in-memory broker does).
+ * {@code Sluice}, so a provider may keep state (the in-memory broker does).
  */
 public interface DriverProvider {
 

@@ -6,10 +6,11 @@ import dev.sluice.Interceptor;
 import dev.sluice.Publisher;
 import dev.sluice.QueueSpec;
 import dev.sluice.Router;
-import dev.sluice.Sluice;
 import dev.sluice.interceptor.LoggingInterceptor;
 import dev.sluice.internal.BrokerRetry;
+import dev.sluice.Scheduler;
 import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.Pipelines;
 import dev.sluice.spi.QueueDriver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,18 +55,18 @@ public final class Worker implements AutoCloseable {
     private final List<ReceiveLoop> receiveLoops = new ArrayList<>();
     private volatile boolean closed;
 
-    private Worker(QueueSpec spec, QueueDriver driver, Pipeline pipeline, Sluice sluice, Duration shutdownTimeout) {
+    private Worker(QueueSpec spec, QueueDriver driver, Pipeline pipeline, Scheduler scheduler, Duration shutdownTimeout) {
         this.spec = spec;
         this.shutdownTimeout = shutdownTimeout;
         String name = driver.uri().toString();
         this.handlers = Executors.newFixedThreadPool(spec.concurrency(), threads("sluice-handler-" + name));
-        this.acknowledger = new Acknowledger(driver, name, BrokerRetry.forCalls(sluice.scheduler()));
+        this.acknowledger = new Acknowledger(driver, name, BrokerRetry.forCalls(scheduler));
         Semaphore permits = new Semaphore(spec.concurrency());
         this.dispatcher = new Dispatcher(driver, pipeline, handlers, permits, acknowledger);
         int batch = driver.capabilities().maxBatchSize();
         int loops = (spec.concurrency() + batch - 1) / batch;
         ThreadFactory receiveThreads = threads("sluice-receive-" + name);
-        BrokerRetry receiveRetry = new BrokerRetry(sluice.scheduler(), Integer.MAX_VALUE, Duration.ofMillis(100),
+        BrokerRetry receiveRetry = new BrokerRetry(scheduler, Integer.MAX_VALUE, Duration.ofMillis(100),
                 Duration.ofSeconds(10));
         for (int i = 0; i < loops; i++) {
             ReceiveLoop loop = new ReceiveLoop(driver, permits, dispatcher, stopped, spec.concurrency() / loops, receiveRetry);
@@ -74,9 +75,12 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** A builder for a worker on {@code spec}'s queue; {@link Sluice#worker(QueueSpec)} is the usual way in. */
-    public static Builder builder(Sluice sluice, QueueSpec spec) {
-        return new Builder(sluice, spec);
+    /**
+     * A builder for a worker on {@code spec}'s queue whose pipeline comes from {@code pipelines};
+     * {@code sluice.worker(spec)} is the usual way in.
+     */
+    public static Builder builder(Pipelines pipelines, QueueSpec spec) {
+        return new Builder(pipelines, spec);
     }
 
     /** The queue's spec. */
@@ -162,7 +166,7 @@ public final class Worker implements AutoCloseable {
 
     /** Builder for {@link Worker}: handlers by type, interceptors, where follow-ups go, shutdown timeout. */
     public static final class Builder {
-        private final Sluice sluice;
+        private final Pipelines pipelines;
         private final QueueSpec spec;
         private final Router.Builder routes = Router.builder();
         private Router router;
@@ -171,8 +175,8 @@ public final class Worker implements AutoCloseable {
         private Publisher followUps;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
 
-        private Builder(Sluice sluice, QueueSpec spec) {
-            this.sluice = Objects.requireNonNull(sluice, "sluice");
+        private Builder(Pipelines pipelines, QueueSpec spec) {
+            this.pipelines = Objects.requireNonNull(pipelines, "pipelines");
             this.spec = Objects.requireNonNull(spec, "spec");
         }
 
@@ -233,11 +237,8 @@ public final class Worker implements AutoCloseable {
             List<Interceptor> chain = new ArrayList<>();
             if (logging) chain.add(new LoggingInterceptor(spec.uri().toString()));
             chain.addAll(interceptors);
-            Sluice.OpenQueue queue = sluice.open(spec);
-            Publisher publisher = followUps != null ? followUps : sluice.publisher(spec.uri());
-            Pipeline pipeline = new Pipeline(spec, queue.driver(), queue.deadLetterQueue(), r, chain, sluice.events(),
-                    publisher, sluice.scheduler());
-            return new Worker(spec, queue.driver(), pipeline, sluice, shutdownTimeout).start();
+            Pipeline pipeline = pipelines.pipeline(spec, r, chain, followUps);
+            return new Worker(spec, pipeline.source(), pipeline, pipelines.scheduler(), shutdownTimeout).start();
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.sluice.samples;
 import dev.sluice.Interceptor;
 import dev.sluice.Outcome;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.spi.AckFailure;
 import dev.sluice.spi.Capabilities;

@@ -1,6 +1,6 @@
 package dev.sluice.samples;
 
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.testkit.VirtualClock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -2,7 +2,7 @@ package dev.sluice.testkit;
 
 import dev.sluice.PublishOptions;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;

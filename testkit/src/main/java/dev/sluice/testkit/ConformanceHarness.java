@@ -1,7 +1,7 @@
 package dev.sluice.testkit;
 
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import java.time.Duration;
 import java.util.Set;
 

@@ -10,7 +10,7 @@ import dev.sluice.QueueSpec;
 import dev.sluice.RecordingDriver;
 import dev.sluice.RetryPolicy;
 import dev.sluice.Router;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.InboundMessage;

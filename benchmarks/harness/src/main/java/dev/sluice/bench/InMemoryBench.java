@@ -4,7 +4,7 @@ import dev.sluice.PublishOptions;
 import dev.sluice.PublishResult;
 import dev.sluice.Publisher;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.InboundMessage;

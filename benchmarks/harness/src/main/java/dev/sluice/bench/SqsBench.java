@@ -1,7 +1,7 @@
 package dev.sluice.bench;
 
 import dev.sluice.PublishOptions;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;

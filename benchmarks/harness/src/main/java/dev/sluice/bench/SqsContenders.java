@@ -1,7 +1,7 @@
 package dev.sluice.bench;
 
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.sqs.SqsDriverProvider;
 import dev.sluice.worker.Worker;
 import io.awspring.cloud.sqs.annotation.SqsListener;

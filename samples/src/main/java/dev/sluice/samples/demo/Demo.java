@@ -2,9 +2,9 @@ package dev.sluice.samples.demo;
 
 import dev.sluice.DeadLetter;
 import dev.sluice.DeadLetterReason;
-import dev.sluice.DeadLetters;
+import dev.sluice.core.DeadLetters;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.samples.Progress;
 import dev.sluice.samples.Progress.HandlerStats;
 import dev.sluice.samples.Progress.Kind;

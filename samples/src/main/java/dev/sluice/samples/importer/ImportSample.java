@@ -5,7 +5,7 @@ import dev.sluice.OutgoingEvent;
 import dev.sluice.Publisher;
 import dev.sluice.QueueSpec;
 import dev.sluice.RetryPolicy;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.samples.Progress;
 import dev.sluice.samples.SampleQueues;
 import dev.sluice.worker.Worker;

@@ -2,13 +2,13 @@ package dev.sluice.samples.welcome;
 
 import dev.sluice.DeadLetter;
 import dev.sluice.DeadLetterReason;
-import dev.sluice.DeadLetters;
+import dev.sluice.core.DeadLetters;
 import dev.sluice.Interceptor;
 import dev.sluice.OutgoingEvent;
 import dev.sluice.Publisher;
 import dev.sluice.QueueSpec;
 import dev.sluice.RetryPolicy;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.samples.Progress;
 import dev.sluice.samples.SampleQueues;
 import dev.sluice.worker.Worker;

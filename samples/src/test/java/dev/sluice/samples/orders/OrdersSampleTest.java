@@ -3,7 +3,7 @@ package dev.sluice.samples.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Publisher;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.samples.VirtualTime;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;

@@ -2,7 +2,7 @@ package dev.sluice.samples.video;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.samples.Progress;
 import dev.sluice.samples.VirtualTime;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.sluice.samples.welcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Outcome;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.runtime.config.RuntimeConfig;
 import dev.sluice.runtime.inject.SluiceRuntime;
 import dev.sluice.spi.InboundMessage;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.DeadLetter;
 import dev.sluice.DeadLetterReason.Cause;
-import dev.sluice.DeadLetters;
-import dev.sluice.Sluice;
+import dev.sluice.core.DeadLetters;
+import dev.sluice.core.Sluice;
 import dev.sluice.samples.Progress;
 import dev.sluice.samples.VirtualTime;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.sluice.runtime.lambda;
 
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.pipeline.DriverSettlement;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.spi.QueueDriver;

@@ -7,7 +7,7 @@ import com.google.inject.multibindings.Multibinder;
 import com.google.inject.name.Names;
 import dev.sluice.Interceptor;
 import dev.sluice.Publisher;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.runtime.config.QueueConfig;
 import dev.sluice.runtime.config.RuntimeConfig;
 import java.util.Objects;

@@ -11,7 +11,7 @@ import com.google.inject.spi.Message;
 import dev.sluice.ConfigurationException;
 import dev.sluice.Interceptor;
 import dev.sluice.Router;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.interceptor.LoggingInterceptor;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.runtime.config.QueueConfig;

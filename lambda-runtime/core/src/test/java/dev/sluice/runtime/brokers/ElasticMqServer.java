@@ -1,6 +1,6 @@
 package dev.sluice.runtime.brokers;
 
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.sqs.SqsDriverProvider;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -11,7 +11,7 @@ import dev.sluice.ConfigurationException;
 import dev.sluice.Delivery;
 import dev.sluice.EventHandler;
 import dev.sluice.Publisher;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.runtime.testapp.Recorder;
 import dev.sluice.runtime.testapp.TestAppModule;
 import dev.sluice.runtime.testapp.TestConfigs;

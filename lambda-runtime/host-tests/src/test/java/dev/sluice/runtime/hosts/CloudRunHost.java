@@ -1,6 +1,6 @@
 package dev.sluice.runtime.hosts;
 
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.inmemory.MemoryDriverProvider;
 import dev.sluice.runtime.cloudrun.CloudRunServer;
 import java.net.InetAddress;

@@ -5,7 +5,7 @@ import dev.sluice.Delivery;
 import dev.sluice.EventHandler;
 import dev.sluice.PermanentFailureException;
 import dev.sluice.PublishOptions;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.runtime.inject.SluiceHandlers;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.runtime.brokers.ElasticMq;
 import dev.sluice.runtime.lambda.SqsLambdaHandler;
 import dev.sluice.runtime.testapp.SqsEvents;

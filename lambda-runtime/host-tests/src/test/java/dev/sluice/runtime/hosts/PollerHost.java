@@ -2,7 +2,7 @@ package dev.sluice.runtime.hosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.inmemory.MemoryDriverProvider;
 import dev.sluice.inmemory.MemoryQueue;
 import dev.sluice.runtime.brokers.ElasticMq;

@@ -5,7 +5,7 @@ import dev.sluice.OutgoingEvent;
 import dev.sluice.PublishOptions;
 import dev.sluice.PublishResult;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.codec.DecodeException;
 import dev.sluice.runtime.config.RuntimeConfig;

@@ -6,7 +6,7 @@ import com.google.inject.Key;
 import com.google.inject.name.Names;
 import dev.sluice.DeadLetter;
 import dev.sluice.Publisher;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.runtime.inject.SluiceRuntime;
 import dev.sluice.runtime.poller.PollerMain;
 import dev.sluice.runtime.testapp.Recorder;

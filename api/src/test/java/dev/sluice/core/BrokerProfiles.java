@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.core;
 
 import dev.sluice.spi.Capabilities;
 import java.time.Duration;

@@ -1,5 +1,8 @@
-package dev.sluice;
+package dev.sluice.core;
 
+import dev.sluice.ErrorCode;
+import dev.sluice.PublishResult;
+import dev.sluice.SluiceException;
 import dev.sluice.internal.BrokerRetry;
 import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;
@@ -68,7 +71,7 @@ final class SendBatcher {
         lock.lock();
         try {
             closed = true;
-            long nanos = Publisher.CLOSE_TIMEOUT.toNanos();
+            long nanos = QueuePublisher.CLOSE_TIMEOUT.toNanos();
             while ((activeSenders > 0 || !pending.isEmpty()) && nanos > 0) {
                 nanos = idle.awaitNanos(nanos);
             }
@@ -113,7 +116,7 @@ final class SendBatcher {
                         again.add(p);
                         if (r != null && r.error().code() == ErrorCode.THROTTLED) worst = ErrorCode.THROTTLED;
                     } else {
-                        p.result().completeExceptionally(Publisher.failure(p.message(), r.error()));
+                        p.result().completeExceptionally(QueuePublisher.failure(p.message(), r.error()));
                     }
                 }
             } catch (RuntimeException e) {

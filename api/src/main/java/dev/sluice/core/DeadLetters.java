@@ -1,9 +1,12 @@
-package dev.sluice;
+package dev.sluice.core;
 
+import dev.sluice.DeadLetter;
+import dev.sluice.DeadLetterReason;
+import dev.sluice.QueueSpec;
 import dev.sluice.codec.CloudEventCodec;
+import dev.sluice.codec.DecodeException;
 import dev.sluice.internal.BrokerRetry;
 import dev.sluice.spi.AckFailure;
-import dev.sluice.codec.DecodeException;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;

@@ -1,8 +1,16 @@
-package dev.sluice;
+package dev.sluice.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.ConfigurationException;
+import dev.sluice.ErrorCode;
+import dev.sluice.OutgoingEvent;
+import dev.sluice.PublishOptions;
+import dev.sluice.PublishResult;
+import dev.sluice.Publisher;
+import dev.sluice.RecordingDriver;
+import dev.sluice.SluiceException;
 import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.DriverError;
 import dev.sluice.spi.OutboundMessage;

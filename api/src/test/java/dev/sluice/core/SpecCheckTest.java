@@ -1,8 +1,11 @@
-package dev.sluice;
+package dev.sluice.core;
 
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.ConfigurationException;
+import dev.sluice.QueueSpec;
+import dev.sluice.RecordingDriver;
 import dev.sluice.spi.Capabilities;
 import java.time.Duration;
 import java.util.function.UnaryOperator;

@@ -1,8 +1,12 @@
-package dev.sluice;
+package dev.sluice.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.PublishOptions;
+import dev.sluice.Publisher;
+import dev.sluice.RecordingDriver;
+import dev.sluice.SluiceException;
 import dev.sluice.spi.Capabilities;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;

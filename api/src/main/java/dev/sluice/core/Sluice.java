@@ -1,10 +1,18 @@
-package dev.sluice;
+package dev.sluice.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sluice.ConfigurationException;
+import dev.sluice.Events;
+import dev.sluice.Interceptor;
+import dev.sluice.Publisher;
+import dev.sluice.QueueSpec;
+import dev.sluice.Router;
+import dev.sluice.Scheduler;
 import dev.sluice.internal.BrokerRetry;
 import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.Pipelines;
 import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.DriverContext;
 import dev.sluice.spi.DriverProvider;
@@ -41,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class Sluice implements AutoCloseable {
+public final class Sluice implements Pipelines, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sluice.class);
 
     private final Map<String, DriverProvider> providers;
@@ -90,7 +98,8 @@ public final class Sluice implements AutoCloseable {
 
     /** A publisher to {@code uri}; one per URI, shared. */
     public Publisher publisher(URI uri) {
-        return publishers.computeIfAbsent(uri, u -> new Publisher(driver(u), events, new SendBatcher(driver(u), io, 4, BrokerRetry.forCalls(scheduler))));
+        return publishers.computeIfAbsent(uri, u -> new QueuePublisher(driver(u), events,
+                new SendBatcher(driver(u), io, 4, BrokerRetry.forCalls(scheduler))));
     }
 
     /** Starts building a worker on {@code spec}'s queue. */
@@ -116,9 +125,15 @@ public final class Sluice implements AutoCloseable {
      * lifecycle log lines a worker writes.
      */
     public Pipeline pipeline(QueueSpec spec, Router router, List<Interceptor> interceptors) {
+        return pipeline(spec, router, interceptors, null);
+    }
+
+    /** Host SPI: as {@link #pipeline(QueueSpec, Router, List)}, with follow-ups to {@code followUps} (null: the queue itself). */
+    @Override
+    public Pipeline pipeline(QueueSpec spec, Router router, List<Interceptor> interceptors, Publisher followUps) {
         OpenQueue q = open(spec);
-        return new Pipeline(spec, q.driver(), q.deadLetterQueue(), router, interceptors, events, publisher(spec.uri()),
-                scheduler);
+        return new Pipeline(spec, q.driver(), q.deadLetterQueue(), router, interceptors, events,
+                followUps != null ? followUps : publisher(spec.uri()), scheduler);
     }
 
     /**
@@ -178,6 +193,7 @@ public final class Sluice implements AutoCloseable {
     }
 
     /** The time source every part of this Sluice uses. */
+    @Override
     public Scheduler scheduler() {
         return scheduler;
     }
