@@ -1,10 +1,11 @@
 package dev.sluice.worker;
 
-import dev.sluice.Outcome;
 import dev.sluice.pipeline.DriverSettlement;
 import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.Settlement;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * Runs received messages on the handler threads through the {@link Pipeline}, which decides and settles each
  * one through a {@link DriverSettlement} (ack through the {@link Acknowledger}, retry and lease through the
  * driver). Messages with an ordering key run one at a time per key, in the order received; when one of them
- * is to be retried, the later ones of its key that were received but not started are given back at once
- * ({@link Pipeline#release}), so the broker redelivers them after it, in order.
+ * is to be retried, the later ones of its key that were received but not started are given back
+ * ({@link Pipeline#release}) before it is, so the broker redelivers them after it, in order, and its own
+ * redelivery, which may arrive as soon as it is given back, is not taken for one of them.
  */
 final class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -74,32 +76,43 @@ final class Dispatcher {
     }
 
     private void run(InboundMessage message) {
-        boolean failed = true;
+        String key = message.orderingKey();
+        boolean escaped = true;
         try {
-            failed = pipeline.process(message, settlement(message)) instanceof Outcome.Retry;
-        } catch (Throwable escaped) {
+            pipeline.process(message, key == null ? settlement(message) : new OrderedSettlement(settlement(message), key));
+            escaped = false;
+        } catch (Throwable e) {
             log.error("the pipeline failed on message {} of {}; it will be redelivered when its lease ends",
-                    message.messageId(), driver.uri(), escaped);
-            throw escaped;
+                    message.messageId(), driver.uri(), e);
+            throw e;
         } finally {
             permits.release();
-            if (message.orderingKey() != null) next(message.orderingKey(), failed);
+            if (key != null) {
+                if (escaped) releaseFollowers(key);
+                next(key);
+            }
         }
     }
 
-    private void next(String key, boolean failed) {
-        InboundMessage next;
-        List<InboundMessage> released = List.of();
+    /** Gives back the messages of {@code key} received but not started. */
+    private void releaseFollowers(String key) {
+        List<InboundMessage> released;
         synchronized (lanes) {
             ArrayDeque<InboundMessage> lane = lanes.get(key);
-            if (failed && lane != null && !lane.isEmpty()) {
-                released = new ArrayList<>(lane);
-                lane.clear();
-            }
+            if (lane == null || lane.isEmpty()) return;
+            released = new ArrayList<>(lane);
+            lane.clear();
+        }
+        released.forEach(this::release);
+    }
+
+    private void next(String key) {
+        InboundMessage next;
+        synchronized (lanes) {
+            ArrayDeque<InboundMessage> lane = lanes.get(key);
             next = lane == null ? null : lane.poll();
             if (next == null) lanes.remove(key);
         }
-        released.forEach(this::release);
         if (next != null) {
             InboundMessage m = next;
             handlers.execute(() -> run(m));
@@ -113,5 +126,32 @@ final class Dispatcher {
 
     private DriverSettlement settlement(InboundMessage message) {
         return new DriverSettlement(driver, message, () -> acknowledger.ack(message));
+    }
+
+    /** An ordered message's settlement: a retry first gives back the later messages of its key. */
+    private final class OrderedSettlement implements Settlement {
+        private final Settlement settlement;
+        private final String key;
+
+        OrderedSettlement(Settlement settlement, String key) {
+            this.settlement = settlement;
+            this.key = key;
+        }
+
+        @Override
+        public void ack() {
+            settlement.ack();
+        }
+
+        @Override
+        public void retry(Duration delay) {
+            releaseFollowers(key);
+            settlement.retry(delay);
+        }
+
+        @Override
+        public boolean extendLease(Duration lease) {
+            return settlement.extendLease(lease);
+        }
     }
 }
