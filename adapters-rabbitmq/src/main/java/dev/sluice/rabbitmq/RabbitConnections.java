@@ -2,6 +2,10 @@ package dev.sluice.rabbitmq;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.impl.recovery.RecordedBinding;
+import com.rabbitmq.client.impl.recovery.RecordedExchange;
+import com.rabbitmq.client.impl.recovery.RecordedQueue;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import dev.sluice.ConfigurationException;
 import dev.sluice.SluiceException;
 import java.io.IOException;
@@ -75,6 +79,23 @@ final class RabbitConnections {
         factory.setHandshakeTimeout(address.connectionTimeoutSeconds() * 1000);
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
+        // Queues are durable and declared on short-lived channels: only consumers need recovering.
+        factory.setTopologyRecoveryFilter(new TopologyRecoveryFilter() {
+            @Override
+            public boolean filterQueue(RecordedQueue queue) {
+                return false;
+            }
+
+            @Override
+            public boolean filterExchange(RecordedExchange exchange) {
+                return false;
+            }
+
+            @Override
+            public boolean filterBinding(RecordedBinding binding) {
+                return false;
+            }
+        });
         factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
         if (address.tls()) {
             try {

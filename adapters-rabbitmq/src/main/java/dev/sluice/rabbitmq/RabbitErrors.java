@@ -23,6 +23,7 @@ final class RabbitErrors {
 
     /** AMQP 0-9-1 reply codes, as RabbitMQ uses them. */
     private static final Map<Integer, ErrorCode> TABLE = Map.ofEntries(
+            Map.entry(AMQP.REPLY_SUCCESS, ErrorCode.UNAVAILABLE),      // 200: the channel or connection was closed
             Map.entry(AMQP.CONTENT_TOO_LARGE, ErrorCode.INVALID),      // 311
             Map.entry(AMQP.NO_ROUTE, ErrorCode.NOT_FOUND),             // 312: mandatory publish, no such queue
             Map.entry(AMQP.NO_CONSUMERS, ErrorCode.UNAVAILABLE),       // 313
