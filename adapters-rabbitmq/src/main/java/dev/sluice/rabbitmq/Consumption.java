@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Leases.</b> RabbitMQ has no visibility timeout: an unacked message stays with its channel until the
  * channel closes. The driver keeps the lease itself: when it ends unextended, the driver gives the message back
- * ({@code basic.nack} with requeue, which the quorum queue counts as a delivery), as a visibility timeout would.
+ * ({@code basic.reject} with requeue, which the quorum queue counts as a delivery), as a visibility timeout would.
  * A handle whose lease ended, or whose channel went down (a lost connection: the broker requeued everything the
  * channel held), is stale: its ack is reported {@code NOT_FOUND} and never reaches the broker, where an unknown
  * delivery tag would close the channel.
@@ -210,12 +210,15 @@ final class Consumption {
         }
     }
 
-    /** Gives a delivery back at once ({@code basic.nack} with requeue). */
+    /**
+     * Gives a delivery back at once: {@code basic.reject} with requeue, which every RabbitMQ version counts in the
+     * quorum queue's delivery count (from 4.3 on, {@code basic.nack} with requeue no longer does).
+     */
     synchronized void requeue(InboundMessage m) {
         Held h = take(m);
         if (h == null) throw new SluiceException(ErrorCode.NOT_FOUND, stale(m).message());
         try {
-            channel.basicNack(h.delivery.getEnvelope().getDeliveryTag(), false, true);
+            channel.basicReject(h.delivery.getEnvelope().getDeliveryTag(), true);
         } catch (IOException | AlreadyClosedException e) {
             throw RabbitErrors.exception(e, "nack", address);
         }
@@ -250,7 +253,7 @@ final class Consumption {
     private synchronized void expire(long tag, Held h) {
         if (!held.remove(tag, h)) return;
         try {
-            if (h.generation == generation.get() && channel.isOpen()) channel.basicNack(tag, false, true);
+            if (h.generation == generation.get() && channel.isOpen()) channel.basicReject(tag, true);
         } catch (IOException | AlreadyClosedException e) {
             log.debug("giving back message {} of {} at the end of its lease failed: {}", tag, address.describe(), e.toString());
         }
@@ -303,7 +306,7 @@ final class Consumption {
     private void giveBackBuffered() {
         List<Buffered> rest = new ArrayList<>();
         buffer.drainTo(rest);
-        for (Buffered b : rest) {
+        for (Buffered b : rest) { // never handed to a handler: basic.nack, which RabbitMQ 4.3+ does not count as an attempt
             if (b.generation() != generation.get()) continue;
             try {
                 channel.basicNack(b.delivery().getEnvelope().getDeliveryTag(), false, true);

@@ -237,6 +237,28 @@ class RabbitDriverTest {
         }
     }
 
+    @Test
+    void theBrokerMovesAMessageWhoseDeliveriesRanOutToTheDeadLetterQueueAsABackstop() throws Exception {
+        int attempts = 2;
+        QueueSpec spec = QueueSpec.builder(broker.uri("backstop")).maxDeliveryAttempts(attempts).lease(Duration.ofSeconds(60)).build();
+        try (Sluice sluice = Sluice.create()) {
+            QueueDriver driver = sluice.open(spec).driver();
+            sluice.publisher(spec.uri()).publish(event("ev-8")).get(10, TimeUnit.SECONDS);
+            int deliveries = 0;
+            for (List<InboundMessage> got = driver.receive(1, Duration.ofSeconds(5)); !got.isEmpty();
+                 got = driver.receive(1, Duration.ofSeconds(1))) {
+                deliveries++;
+                assertThat(got.get(0).attempt().getAsInt()).isEqualTo(deliveries);
+                driver.nack(got.get(0), Duration.ZERO); // a return the quorum queue counts, as a lost channel is
+                assertThat(deliveries).as("deliveries before the broker gave up").isLessThanOrEqualTo(attempts + 1);
+            }
+            GetResponse dead = getOne("backstop-dlq");
+            assertThat(String.valueOf(dead.getProps().getHeaders().get("cloudEvents_id"))).isEqualTo("ev-8");
+            assertThat(String.valueOf(dead.getProps().getHeaders().get("x-first-death-reason"))).isEqualTo("delivery_limit");
+            System.err.println("BACKSTOP x-delivery-limit " + attempts + ": delivered " + deliveries + " times, then moved to the DLQ");
+        }
+    }
+
     /** Receives one message, riding out a connection that is recovering. */
     private static InboundMessage receiveOne(QueueDriver driver) {
         AtomicReference<InboundMessage> got = new AtomicReference<>();
