@@ -93,7 +93,7 @@ final class Consumption {
         if (Thread.interrupted()) throw new InterruptedException();
         receiving.incrementAndGet();
         try {
-            long gen = consume(max);
+            consume(max);
             List<InboundMessage> out = new ArrayList<>(max);
             long deadline = System.nanoTime() + Math.max(0, maxWait.toNanos());
             while (out.size() < max) {
@@ -104,7 +104,6 @@ final class Consumption {
                 InboundMessage m = hold(b, lease);
                 if (m != null) out.add(m);
             }
-            if (out.isEmpty() && gen != generation.get()) log.debug("{}: channel replaced during a receive", address.describe());
             return out;
         } finally {
             lastReceive = scheduler.now();
@@ -122,8 +121,8 @@ final class Consumption {
         return RabbitWire.inbound(d.getEnvelope(), d.getProperties(), d.getBody(), b.generation() + ":" + tag, d);
     }
 
-    /** Starts the consumer (or restarts it with a larger prefetch); returns the channel's generation. */
-    private synchronized long consume(int max) {
+    /** Starts the consumer, or restarts it with a larger prefetch. */
+    private synchronized void consume(int max) {
         if (closed) throw new IllegalStateException("the driver for " + address.uri() + " is closed");
         try {
             if (channel == null || channelDead) {
@@ -153,7 +152,6 @@ final class Consumption {
                 prefetch = want;
                 scheduleIdleCheck();
             }
-            return generation.get();
         } catch (IOException | AlreadyClosedException e) {
             throw RabbitErrors.exception(e, "receive (basic.consume)", address);
         }

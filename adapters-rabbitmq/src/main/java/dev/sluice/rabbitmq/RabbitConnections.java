@@ -47,7 +47,7 @@ final class RabbitConnections {
     synchronized Connection acquire(RabbitAddress address) {
         RabbitAddress.ConnectionKey key = address.connectionKey();
         Shared shared = open.get(key);
-        if (shared == null || !shared.connection.isOpen() && shared.users == 0) {
+        if (shared == null) {
             shared = new Shared(connect(address));
             open.put(key, shared);
         }

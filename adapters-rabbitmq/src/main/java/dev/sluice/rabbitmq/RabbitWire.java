@@ -144,9 +144,4 @@ final class RabbitWire {
         }
         return 0;
     }
-
-    /** Header bytes as the driver counts them against the message size: keys and values in UTF-8. */
-    static int size(OutboundMessage m) {
-        return m.encodedSize();
-    }
 }
