@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * The receiving side of one queue: a push consumer ({@code basic.consume}, manual acks) feeding a buffer that
  * {@link #receive} drains, and the leases of what it handed out.
  *
- * <p><b>Prefetch.</b> The consumer's {@code basic.qos} is the largest {@code max} a receive asked for (the worker
- * asks for its free handler slots), so the broker never pushes more than the worker can start: held plus
- * buffered messages stay within it. A larger ask later restarts the consumer with the larger prefetch.
+ * <p><b>Prefetch.</b> The consumer's {@code basic.qos} is the largest number of messages the receives in progress
+ * asked for together (the worker asks for its free handler slots, so that is its slots), so the broker never
+ * pushes more than the worker can start: held plus buffered messages stay within it. A larger need later adds a
+ * consumer with the difference as its prefetch (at most {@value #MAX_PREFETCH} in all).
  *
  * <p><b>Leases.</b> RabbitMQ has no visibility timeout: an unacked message stays with its channel until the
  * channel closes. The driver keeps the lease itself: when it ends unextended, the driver gives the message back
@@ -43,12 +44,14 @@ import org.slf4j.LoggerFactory;
  * channel held), is stale: its ack is reported {@code NOT_FOUND} and never reaches the broker, where an unknown
  * delivery tag would close the channel.
  *
- * <p><b>Idle.</b> When nobody has received for {@link #IDLE}, the consumer is cancelled and what it had buffered
- * is given back, so a stopped worker does not keep messages from other processes.
+ * <p><b>Idle.</b> When nobody has received for {@link #IDLE} and nothing is held, the consumers are cancelled and
+ * what they had buffered is given back, so a stopped worker does not keep messages from other processes.
  */
 final class Consumption {
     private static final Logger log = LoggerFactory.getLogger(Consumption.class);
     static final Duration IDLE = Duration.ofSeconds(10);
+    /** The most unacked messages one consumer is given. */
+    static final int MAX_PREFETCH = 1000;
 
     private record Buffered(long generation, Delivery delivery) {
     }
@@ -75,7 +78,9 @@ final class Consumption {
     private volatile Instant lastReceive;
     private volatile Channel channel;
     private volatile boolean channelDead;
-    private String consumerTag;
+    /** The consumers on the channel; their prefetches add up to {@link #prefetch}. */
+    private final List<String> consumerTags = new ArrayList<>();
+    private final AtomicInteger asking = new AtomicInteger();
     private int prefetch;
     private boolean closed;
     private Scheduler.Cancellable idleCheck;
@@ -92,8 +97,9 @@ final class Consumption {
     List<InboundMessage> receive(int max, Duration maxWait, Duration lease) throws InterruptedException {
         if (Thread.interrupted()) throw new InterruptedException();
         receiving.incrementAndGet();
+        int asked = asking.addAndGet(max);
         try {
-            consume(max);
+            consume(asked);
             List<InboundMessage> out = new ArrayList<>(max);
             long deadline = System.nanoTime() + Math.max(0, maxWait.toNanos());
             while (out.size() < max) {
@@ -106,6 +112,7 @@ final class Consumption {
             }
             return out;
         } finally {
+            asking.addAndGet(-max);
             lastReceive = scheduler.now();
             receiving.decrementAndGet();
         }
@@ -121,8 +128,12 @@ final class Consumption {
         return RabbitWire.inbound(d.getEnvelope(), d.getProperties(), d.getBody(), b.generation() + ":" + tag, d);
     }
 
-    /** Starts the consumer, or restarts it with a larger prefetch. */
-    private synchronized void consume(int max) {
+    /**
+     * Starts the consumer, or adds one for the prefetch {@code asked} needs beyond what the consumers have. Consumers
+     * are never cancelled to change their prefetch: a quorum queue returns what it had in flight to a cancelled
+     * consumer, counting a delivery no handler saw.
+     */
+    private synchronized void consume(int asked) {
         if (closed) throw new IllegalStateException("the driver for " + address.uri() + " is closed");
         try {
             if (channel == null || channelDead) {
@@ -132,23 +143,19 @@ final class Consumption {
                 generation.incrementAndGet();
                 channel = ch;
                 channelDead = false;
-                consumerTag = null;
+                consumerTags.clear();
                 prefetch = 0;
             }
             if (!channel.isOpen()) {
                 throw new SluiceException(ErrorCode.UNAVAILABLE, "receive from " + address.describe() + ": the"
                         + " connection is down and recovering (the client reconnects every second)");
             }
-            if (consumerTag != null && max > prefetch) {
-                channel.basicCancel(consumerTag);
-                consumerTag = null;
-            }
-            if (consumerTag == null) {
-                int want = Math.max(max, prefetch);
-                channel.basicQos(want);
+            int want = Math.min(MAX_PREFETCH, Math.max(prefetch, asked));
+            if (want > prefetch) {
+                channel.basicQos(want - prefetch);
                 String tag = "sluice-" + UUID.randomUUID();
                 channel.basicConsume(address.queue(), false, tag, new Receiver(channel));
-                consumerTag = tag;
+                consumerTags.add(tag);
                 prefetch = want;
                 scheduleIdleCheck();
             }
@@ -170,7 +177,7 @@ final class Consumption {
         @Override
         public void handleCancel(String tag) {
             synchronized (Consumption.this) {
-                if (tag.equals(consumerTag)) consumerTag = null;
+                if (consumerTags.remove(tag) && consumerTags.isEmpty()) prefetch = 0;
             }
             log.warn("RabbitMQ cancelled the consumer of {} (was the queue deleted?)", address.describe());
         }
@@ -285,18 +292,20 @@ final class Consumption {
     private void idleCheck() {
         synchronized (this) {
             idleCheck = null;
-            if (closed || consumerTag == null) return;
-            boolean idle = receiving.get() == 0 && Duration.between(lastReceive, scheduler.now()).compareTo(IDLE) >= 0;
+            if (closed || consumerTags.isEmpty()) return;
+            boolean idle = receiving.get() == 0 && held.isEmpty()
+                    && Duration.between(lastReceive, scheduler.now()).compareTo(IDLE) >= 0;
             if (!idle) {
                 scheduleIdleCheck();
                 return;
             }
             try {
-                if (channel.isOpen()) channel.basicCancel(consumerTag);
+                for (String tag : consumerTags) if (channel.isOpen()) channel.basicCancel(tag);
             } catch (IOException | AlreadyClosedException e) {
-                log.debug("cancelling the idle consumer of {} failed: {}", address.describe(), e.toString());
+                log.debug("cancelling the idle consumers of {} failed: {}", address.describe(), e.toString());
             }
-            consumerTag = null;
+            consumerTags.clear();
+            prefetch = 0;
             giveBackBuffered();
         }
     }
