@@ -529,6 +529,7 @@ final class RedisDriver implements QueueDriver {
 
     /** The shared client and connection, acquired on first use. */
     private RedisClients.Shared shared() {
+        if (closed.get()) throw new IllegalStateException("the driver for " + address.describe() + " is closed");
         RedisClients.Shared s = shared;
         if (s != null) return s;
         synchronized (this) {
