@@ -10,6 +10,7 @@ import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;
 import dev.sluice.spi.SendResult;
+import dev.sluice.testkit.Await;
 import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -176,6 +177,43 @@ class RedisDriverTest {
                     new OutboundMessage("b", bytes("b"), Map.of(), null, "dedup-b", Duration.ZERO)));
             assertThat(results).allSatisfy(r -> assertThat(r.error().code()).isEqualTo(dev.sluice.ErrorCode.NOT_FOUND));
             assertThat(results.get(0).error().message()).contains(PREFIX + "nobody").contains("Redis Streams");
+        }
+    }
+
+    @Test
+    void whatAnInterruptedReceiveStillBringsIsGivenBackAtOnceAndNotCounted() throws Exception {
+        QueueSpec spec = QueueSpec.builder(RedisServer.uri(PREFIX + "abandoned")).lease(Duration.ofSeconds(60)).build();
+        try (Sluice sluice = Sluice.create()) {
+            QueueDriver driver = sluice.open(spec).driver();
+            CountDownLatch receiving = new CountDownLatch(1);
+            List<Throwable> thrown = new CopyOnWriteArrayList<>();
+            Thread receiver = new Thread(() -> {
+                receiving.countDown();
+                try {
+                    driver.receive(10, Duration.ofSeconds(20));
+                } catch (Throwable e) {
+                    thrown.add(e);
+                }
+            });
+            receiver.start();
+            receiving.await();
+            RedisClient client = RedisClient.create("redis://" + RedisServer.HOST + ":" + RedisServer.PORT);
+            try (StatefulRedisConnection<String, String> c = client.connect()) {
+                Await.until("a blocking XREADGROUP waiting", () -> c.sync().clientList().lines()
+                        .anyMatch(l -> l.contains("cmd=xreadgroup") && l.matches(".* flags=[A-Za-z]*b[A-Za-z]* .*")));
+            } finally {
+                client.shutdown();
+            }
+            receiver.interrupt();
+            receiver.join(5000);
+            // sent while the abandoned blocking read may still be waiting: it takes the message, or a later read does
+            assertThat(driver.send(List.of(message("abandoned"))).get(0).succeeded()).isTrue();
+
+            InboundMessage m = receiveWithin(driver, Duration.ofSeconds(10)); // far within the 60 s lease
+            assertThat(thrown).hasSize(1).first().isInstanceOf(InterruptedException.class);
+            assertThat(new String(m.body(), StandardCharsets.UTF_8)).isEqualTo("abandoned");
+            assertThat(m.attempt()).as("a delivery nobody saw is not an attempt").hasValue(1);
+            assertThat(driver.ack(List.of(m))).isEmpty();
         }
     }
 
