@@ -97,6 +97,14 @@ final class RedisClients {
                 resources = null;
             }
             if (RedisErrors.authentication(e)) throw RedisErrors.credentials(e, address);
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof javax.net.ssl.SSLHandshakeException) {
+                    throw new dev.sluice.ConfigurationException("the TLS handshake with Redis at " + s.host() + ":" + s.port()
+                            + " for queue '" + address.name() + "' failed (" + c.getMessage() + "): the JVM must trust the"
+                            + " server's certificate (javax.net.ssl.trustStore), or, for a test server only, add"
+                            + " verifyPeer=false to the URI", c);
+                }
+            }
             throw new SluiceException(RedisErrors.code(e) == ErrorCode.UNKNOWN ? ErrorCode.UNAVAILABLE : RedisErrors.code(e),
                     RedisErrors.describe(e, "connecting", address), e);
         }
