@@ -217,6 +217,34 @@ class RedisDriverTest {
         }
     }
 
+    @Test
+    void verifyingReportsAMissingGroupAndAKeyThatIsNotAStreamAndAcceptsWhatExists() {
+        RedisClient client = RedisClient.create("redis://" + RedisServer.HOST + ":" + RedisServer.PORT);
+        try (StatefulRedisConnection<String, String> c = client.connect(); Sluice sluice = Sluice.create()) {
+            c.sync().set(PREFIX + "not-a-stream", "x");
+            c.sync().xadd(PREFIX + "no-group", Map.of("k", "v"));
+            QueueSpec created = QueueSpec.builder(RedisServer.uri(PREFIX + "verified")).build();
+            QueueDriver driver = sluice.driver(created.uri());
+            assertThat(driver.provision(created, driver.defaultDeadLetterUri())).as("creating").isEmpty();
+            assertThat(driver.provision(created, driver.defaultDeadLetterUri())).as("creating again").isEmpty();
+
+            for (String name : List.of("verified", "no-group", "not-a-stream")) {
+                QueueSpec spec = QueueSpec.builder(RedisServer.uri(PREFIX + name)).provisioning(QueueSpec.Provisioning.VERIFY)
+                        .deadLetterQueue(RedisServer.uri(PREFIX + "verified-dlq")).build();
+                QueueDriver d = sluice.driver(spec.uri());
+                List<String> mismatches = d.provision(spec, spec.deadLetterUri());
+                switch (name) {
+                    case "verified" -> assertThat(mismatches).as(name).isEmpty();
+                    case "no-group" -> assertThat(mismatches).as(name).singleElement().asString()
+                            .contains("does not exist").contains("XGROUP CREATE " + PREFIX + "no-group sluice 0 MKSTREAM");
+                    default -> assertThat(mismatches).as(name).singleElement().asString().contains("is a string, not a stream");
+                }
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
     private static String stackTrace(Throwable e) {
         java.io.StringWriter w = new java.io.StringWriter();
         e.printStackTrace(new java.io.PrintWriter(w));
