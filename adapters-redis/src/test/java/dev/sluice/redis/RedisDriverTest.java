@@ -245,6 +245,34 @@ class RedisDriverTest {
         }
     }
 
+    @Test
+    void aWorkerResumesByItselfAfterItsConnectionsAreKilledAndTheScriptCacheIsFlushed() throws Exception {
+        QueueSpec spec = QueueSpec.builder(RedisServer.uri(PREFIX + "recovery")).lease(Duration.ofSeconds(5)).build();
+        Set<String> handled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        RedisClient client = RedisClient.create("redis://" + RedisServer.HOST + ":" + RedisServer.PORT);
+        try (StatefulRedisConnection<String, String> admin = client.connect(); Sluice sluice = Sluice.create();
+             dev.sluice.worker.Worker worker = sluice.worker(spec).withoutLogging()
+                     .on("recovery", (e, d) -> handled.add(e.getId())).start()) {
+            dev.sluice.Publisher publisher = sluice.publisher(spec.uri());
+            for (int i = 0; i < 20; i++) publisher.publish(event("before-" + i)).get(10, TimeUnit.SECONDS);
+            Await.until("the first 20 handled", () -> handled.size() == 20);
+
+            admin.sync().scriptFlush();
+            long killed = admin.sync().clientKill(io.lettuce.core.KillArgs.Builder.typeNormal().skipme());
+            assertThat(killed).as("connections killed").isPositive();
+
+            for (int i = 0; i < 20; i++) publisher.publish(event("after-" + i)).get(30, TimeUnit.SECONDS);
+            Await.until("the 20 published after the kill handled", () -> handled.size() == 40, Duration.ofSeconds(45));
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static io.cloudevents.CloudEvent event(String id) {
+        return io.cloudevents.core.builder.CloudEventBuilder.v1().withId(id).withSource(java.net.URI.create("/recovery"))
+                .withType("recovery").build();
+    }
+
     private static String stackTrace(Throwable e) {
         java.io.StringWriter w = new java.io.StringWriter();
         e.printStackTrace(new java.io.PrintWriter(w));
