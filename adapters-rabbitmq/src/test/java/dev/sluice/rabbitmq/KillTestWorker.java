@@ -1,7 +1,7 @@
 package dev.sluice.rabbitmq;
 
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.worker.Worker;
 import java.io.FileOutputStream;
 import java.io.PrintStream;

@@ -11,7 +11,7 @@ import dev.sluice.ErrorCode;
 import dev.sluice.PublishOptions;
 import dev.sluice.PublishResult;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.SluiceException;
 import dev.sluice.spi.AckFailure;
 import dev.sluice.spi.InboundMessage;

@@ -3,7 +3,7 @@ package dev.sluice.rabbitmq;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.testkit.ConformanceHarness;
 import java.time.Duration;
 import java.util.Set;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.OutgoingEvent;
 import dev.sluice.PublishOptions;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.testkit.Await;
 import dev.sluice.worker.Worker;
 import io.cloudevents.core.builder.CloudEventBuilder;

@@ -7,7 +7,7 @@ import dev.sluice.PublishOptions;
 import dev.sluice.PublishResult;
 import dev.sluice.QueueSpec;
 import dev.sluice.RetryPolicy;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.testkit.Await;
 import dev.sluice.worker.Worker;
 import io.cloudevents.core.builder.CloudEventBuilder;

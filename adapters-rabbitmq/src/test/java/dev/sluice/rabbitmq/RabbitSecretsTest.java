@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.PermanentFailureException;
 import dev.sluice.QueueSpec;
-import dev.sluice.Sluice;
+import dev.sluice.core.Sluice;
 import dev.sluice.testkit.Await;
 import dev.sluice.worker.Worker;
 import io.cloudevents.core.builder.CloudEventBuilder;
