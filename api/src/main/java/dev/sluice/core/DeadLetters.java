@@ -3,6 +3,7 @@ package dev.sluice.core;
 import dev.sluice.DeadLetter;
 import dev.sluice.DeadLetterReason;
 import dev.sluice.QueueSpec;
+import dev.sluice.Redaction;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.codec.DecodeException;
 import dev.sluice.internal.BrokerRetry;
@@ -152,7 +153,7 @@ public final class DeadLetters {
         List<AckFailure> failures = retry.ack(deadLetterQueue, delete);
         for (AckFailure f : failures) {
             log.warn("dead letter {} was sent back to {} but could not be deleted from {} ({}: {}); a later redrive"
-                    + " sends it again", f.message().messageId(), spec.uri(), deadLetterQueue.uri(), f.error().code(),
+                    + " sends it again", f.message().messageId(), Redaction.uri(spec.uri()), Redaction.uri(deadLetterQueue.uri()), f.error().code(),
                     f.error().message());
         }
         return failures.size();

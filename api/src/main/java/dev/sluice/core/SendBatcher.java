@@ -2,6 +2,7 @@ package dev.sluice.core;
 
 import dev.sluice.ErrorCode;
 import dev.sluice.PublishResult;
+import dev.sluice.Redaction;
 import dev.sluice.SluiceException;
 import dev.sluice.internal.BrokerRetry;
 import dev.sluice.spi.OutboundMessage;
@@ -49,7 +50,7 @@ final class SendBatcher {
         List<CompletableFuture<PublishResult>> futures = new ArrayList<>(messages.size());
         lock.lock();
         try {
-            if (closed) throw new IllegalStateException("publisher for " + driver.uri() + " is closed");
+            if (closed) throw new IllegalStateException("publisher for " + Redaction.uri(driver.uri()) + " is closed");
             for (OutboundMessage m : messages) {
                 CompletableFuture<PublishResult> f = new CompletableFuture<>();
                 pending.add(new Pending(m, f));
@@ -121,7 +122,7 @@ final class SendBatcher {
                 }
             } catch (RuntimeException e) {
                 SluiceException wrapped = e instanceof SluiceException s ? s
-                        : new SluiceException(ErrorCode.UNKNOWN, "send to " + driver.uri() + " failed: " + e, e);
+                        : new SluiceException(ErrorCode.UNKNOWN, "send to " + Redaction.uri(driver.uri()) + " failed: " + e, e);
                 if (!retry.retries(wrapped.code(), tries)) {
                     remaining.forEach(p -> p.result().completeExceptionally(wrapped));
                     return;
@@ -141,7 +142,7 @@ final class SendBatcher {
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            SluiceException stopped = new SluiceException(ErrorCode.UNAVAILABLE, "send to " + driver.uri()
+            SluiceException stopped = new SluiceException(ErrorCode.UNAVAILABLE, "send to " + Redaction.uri(driver.uri())
                     + " interrupted while waiting to try again", e);
             waiting.forEach(p -> p.result().completeExceptionally(stopped));
             return false;

@@ -8,6 +8,7 @@ import dev.sluice.Events;
 import dev.sluice.Interceptor;
 import dev.sluice.Publisher;
 import dev.sluice.QueueSpec;
+import dev.sluice.Redaction;
 import dev.sluice.Router;
 import dev.sluice.Scheduler;
 import dev.sluice.internal.BrokerRetry;
@@ -151,7 +152,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
             if (s.provisioning() != QueueSpec.Provisioning.NONE) {
                 List<String> mismatches = BrokerRetry.forCalls(scheduler).call(() -> driver.provision(s, dlq));
                 if (!mismatches.isEmpty()) {
-                    String message = "queue " + s.uri() + " contradicts its spec: " + String.join("; ", mismatches);
+                    String message = "queue " + Redaction.uri(s.uri()) + " contradicts its spec: " + String.join("; ", mismatches);
                     if (s.failOnMismatch()) throw new ConfigurationException(message
                             + " (fix the queue, or the spec; failOnMismatch(false) downgrades this to a warning)");
                     log.warn(message);
@@ -179,7 +180,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
         return drivers.computeIfAbsent(uri, u -> {
             DriverProvider p = providers.get(u.getScheme());
             if (p == null) {
-                throw new ConfigurationException("no Sluice driver for scheme '" + u.getScheme() + "' in " + u
+                throw new ConfigurationException("no Sluice driver for scheme '" + u.getScheme() + "' in " + Redaction.uri(u)
                         + "; drivers on the class path: " + new TreeSet<>(providers.keySet())
                         + " (add sluice-adapters-sqs for sqs://, sluice-adapters-pubsub for pubsub://)");
             }
@@ -206,7 +207,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
             try {
                 d.close();
             } catch (RuntimeException e) {
-                log.warn("closing driver {} failed: {}", d.uri(), e.toString());
+                log.warn("closing driver {} failed: {}", Redaction.uri(d.uri()), e.toString());
             }
         });
         io.shutdown();
@@ -289,7 +290,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
                         + caps.maxLease().toSeconds() + "s");
             }
             if (!problems.isEmpty()) {
-                throw new ConfigurationException("queue " + spec.uri() + ": " + String.join("; ", problems));
+                throw new ConfigurationException("queue " + Redaction.uri(spec.uri()) + ": " + String.join("; ", problems));
             }
         }
     }

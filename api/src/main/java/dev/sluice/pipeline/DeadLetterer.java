@@ -1,6 +1,7 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.DeadLetterReason;
+import dev.sluice.Redaction;
 import dev.sluice.SluiceException;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.spi.Capabilities;
@@ -39,11 +40,11 @@ final class DeadLetterer {
         if (results.isEmpty() || !results.get(0).succeeded()) {
             String why = results.isEmpty() ? "no result" : results.get(0).error().message();
             throw new SluiceException(results.isEmpty() ? dev.sluice.ErrorCode.UNKNOWN : results.get(0).error().code(),
-                    "dead-letter queue " + deadLetterQueue.uri() + " did not take message " + message.messageId() + ": " + why);
+                    "dead-letter queue " + uri() + " did not take message " + message.messageId() + ": " + why);
         }
     }
 
     String uri() {
-        return deadLetterQueue.uri().toString();
+        return Redaction.uri(deadLetterQueue.uri());
     }
 }

@@ -1,10 +1,11 @@
 package dev.sluice.pipeline;
 
-import dev.sluice.DeadLetterReason;
 import dev.sluice.DeadLetterReason.Cause;
+import dev.sluice.DeadLetterReason;
 import dev.sluice.Outcome;
 import dev.sluice.PermanentFailureException;
 import dev.sluice.QueueSpec;
+import dev.sluice.Redaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.DoubleSupplier;
@@ -41,7 +42,7 @@ final class FailureClassifier {
         String exception = failure == null ? null : failure.getClass().getName();
         String message = failure == null ? null : failure.getMessage();
         return new Outcome.DeadLetter(
-                new DeadLetterReason(cause, exception, message, attempts, spec.uri().toString(), first, now, null), failure);
+                new DeadLetterReason(cause, exception, message, attempts, Redaction.uri(spec.uri()), first, now, null), failure);
     }
 
     private static boolean isPermanent(Throwable t) {

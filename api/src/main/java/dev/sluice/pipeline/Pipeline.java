@@ -8,6 +8,7 @@ import dev.sluice.Interceptor;
 import dev.sluice.Outcome;
 import dev.sluice.Publisher;
 import dev.sluice.QueueSpec;
+import dev.sluice.Redaction;
 import dev.sluice.Router;
 import dev.sluice.Scheduler;
 import dev.sluice.codec.CloudEventCodec;
@@ -77,7 +78,7 @@ public final class Pipeline {
                     List<Interceptor> interceptors, Events events, Publisher followUps, Scheduler scheduler) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.source = Objects.requireNonNull(source, "source");
-        this.queue = spec.uri().toString();
+        this.queue = Redaction.uri(spec.uri());
         this.capabilities = source.capabilities();
         this.codec = new CloudEventCodec(capabilities);
         this.router = Objects.requireNonNull(router, "router");

@@ -1,5 +1,6 @@
 package dev.sluice.worker;
 
+import dev.sluice.Redaction;
 import dev.sluice.internal.BrokerRetry;
 import dev.sluice.spi.AckFailure;
 import dev.sluice.spi.InboundMessage;
@@ -89,11 +90,11 @@ final class Acknowledger {
         try {
             for (AckFailure f : retry.ack(driver, batch)) {
                 log.warn("ack of message {} on {} failed ({}: {}); it will be redelivered", f.message().messageId(),
-                        driver.uri(), f.error().code(), f.error().message());
+                        Redaction.uri(driver.uri()), f.error().code(), f.error().message());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            log.warn("acks of {} messages on {} abandoned on interrupt; they will be redelivered", batch.size(), driver.uri());
+            log.warn("acks of {} messages on {} abandoned on interrupt; they will be redelivered", batch.size(), Redaction.uri(driver.uri()));
         }
     }
 }

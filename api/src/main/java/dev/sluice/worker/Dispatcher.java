@@ -1,5 +1,6 @@
 package dev.sluice.worker;
 
+import dev.sluice.Redaction;
 import dev.sluice.pipeline.DriverSettlement;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.Settlement;
@@ -83,7 +84,7 @@ final class Dispatcher {
             escaped = false;
         } catch (Throwable e) {
             log.error("the pipeline failed on message {} of {}; it will be redelivered when its lease ends",
-                    message.messageId(), driver.uri(), e);
+                    message.messageId(), Redaction.uri(driver.uri()), e);
             throw e;
         } finally {
             permits.release();

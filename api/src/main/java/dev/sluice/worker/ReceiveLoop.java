@@ -1,6 +1,7 @@
 package dev.sluice.worker;
 
 import dev.sluice.ErrorCode;
+import dev.sluice.Redaction;
 import dev.sluice.SluiceException;
 import dev.sluice.internal.BrokerRetry;
 import dev.sluice.spi.InboundMessage;
@@ -88,7 +89,7 @@ final class ReceiveLoop implements Runnable {
                 int failures = ++consecutiveFailures;
                 lastFailure = e.toString();
                 ErrorCode code = e instanceof SluiceException s ? s.code() : ErrorCode.UNKNOWN;
-                log.warn("receive from {} failed ({}); trying again in {} ms", driver.uri(), e,
+                log.warn("receive from {} failed ({}); trying again in {} ms", Redaction.uri(driver.uri()), e,
                         retry.delay(code, failures).toMillis());
                 try {
                     retry.pause(code, failures);

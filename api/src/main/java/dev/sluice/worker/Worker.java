@@ -5,10 +5,11 @@ import dev.sluice.EventHandler;
 import dev.sluice.Interceptor;
 import dev.sluice.Publisher;
 import dev.sluice.QueueSpec;
+import dev.sluice.Redaction;
 import dev.sluice.Router;
+import dev.sluice.Scheduler;
 import dev.sluice.interceptor.LoggingInterceptor;
 import dev.sluice.internal.BrokerRetry;
-import dev.sluice.Scheduler;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.Pipelines;
 import dev.sluice.spi.QueueDriver;
@@ -58,7 +59,7 @@ public final class Worker implements AutoCloseable {
     private Worker(QueueSpec spec, QueueDriver driver, Pipeline pipeline, Scheduler scheduler, Duration shutdownTimeout) {
         this.spec = spec;
         this.shutdownTimeout = shutdownTimeout;
-        String name = driver.uri().toString();
+        String name = Redaction.uri(driver.uri());
         this.handlers = Executors.newFixedThreadPool(spec.concurrency(), threads("sluice-handler-" + name));
         this.acknowledger = new Acknowledger(driver, name, BrokerRetry.forCalls(scheduler));
         Semaphore permits = new Semaphore(spec.concurrency());
@@ -123,7 +124,7 @@ public final class Worker implements AutoCloseable {
     private Worker start() {
         acknowledger.start();
         receivers.forEach(Thread::start);
-        log.info("worker started on {} with {} handlers", spec.uri(), spec.concurrency());
+        log.info("worker started on {} with {} handlers", Redaction.uri(spec.uri()), spec.concurrency());
         return this;
     }
 
@@ -144,7 +145,7 @@ public final class Worker implements AutoCloseable {
             handlers.shutdown();
             if (!handlers.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("handlers on {} still running after {}; interrupting them (their messages will be redelivered)",
-                        spec.uri(), shutdownTimeout);
+                        Redaction.uri(spec.uri()), shutdownTimeout);
                 handlers.shutdownNow();
                 handlers.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -152,7 +153,7 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        log.info("worker on {} stopped", spec.uri());
+        log.info("worker on {} stopped", Redaction.uri(spec.uri()));
     }
 
     private static ThreadFactory threads(String prefix) {
@@ -235,7 +236,7 @@ public final class Worker implements AutoCloseable {
         public Worker start() {
             Router r = router != null ? router : routes.build();
             List<Interceptor> chain = new ArrayList<>();
-            if (logging) chain.add(new LoggingInterceptor(spec.uri().toString()));
+            if (logging) chain.add(new LoggingInterceptor(Redaction.uri(spec.uri())));
             chain.addAll(interceptors);
             Pipeline pipeline = pipelines.pipeline(spec, r, chain, followUps);
             return new Worker(spec, pipeline.source(), pipeline, pipelines.scheduler(), shutdownTimeout).start();

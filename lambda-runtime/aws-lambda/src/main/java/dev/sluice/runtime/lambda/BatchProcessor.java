@@ -1,9 +1,7 @@
 package dev.sluice.runtime.lambda;
 
-import dev.sluice.core.Sluice;
 import dev.sluice.pipeline.DriverSettlement;
 import dev.sluice.pipeline.Pipeline;
-import dev.sluice.spi.QueueDriver;
 import dev.sluice.sqs.SqsLambdaEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +29,10 @@ final class BatchProcessor {
     private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
     static final long MARGIN = 2_000;
 
-    private final Sluice sluice;
     private final QueueResolver queues;
     private final ExecutorService workers;
 
-    BatchProcessor(Sluice sluice, QueueResolver queues, ExecutorService workers) {
-        this.sluice = sluice;
+    BatchProcessor(QueueResolver queues, ExecutorService workers) {
         this.queues = queues;
         this.workers = workers;
     }
@@ -96,16 +92,12 @@ final class BatchProcessor {
         }
         Pipeline pipeline = queues.resolve(record);
         AtomicBoolean acked = new AtomicBoolean();
-        pipeline.process(record.message(), new DriverSettlement(driver(pipeline), record.message(), () -> acked.set(true)));
+        pipeline.process(record.message(), new DriverSettlement(pipeline.source(), record.message(), () -> acked.set(true)));
         return acked.get();
     }
 
     private void giveBack(SqsLambdaEvent.Record record) {
         Pipeline pipeline = queues.resolve(record);
-        pipeline.release(record.message(), new DriverSettlement(driver(pipeline), record.message(), () -> { }));
-    }
-
-    private QueueDriver driver(Pipeline pipeline) {
-        return sluice.driver(pipeline.spec().uri());
+        pipeline.release(record.message(), new DriverSettlement(pipeline.source(), record.message(), () -> { }));
     }
 }

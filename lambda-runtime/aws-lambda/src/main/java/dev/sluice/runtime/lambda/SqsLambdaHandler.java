@@ -39,7 +39,7 @@ public final class SqsLambdaHandler implements RequestStreamHandler {
     /** A handler over a runtime built elsewhere (tests, custom bootstraps). */
     public SqsLambdaHandler(SluiceRuntime runtime) {
         int threads = runtime.config().queues().stream().mapToInt(q -> q.spec().concurrency()).max().orElse(1);
-        this.processor = new BatchProcessor(runtime.sluice(), new QueueResolver(runtime.pipelines()), pool(threads));
+        this.processor = new BatchProcessor(new QueueResolver(runtime.pipelines()), pool(threads));
     }
 
     @Override

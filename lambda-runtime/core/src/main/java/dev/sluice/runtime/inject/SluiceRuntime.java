@@ -10,6 +10,7 @@ import com.google.inject.TypeLiteral;
 import com.google.inject.spi.Message;
 import dev.sluice.ConfigurationException;
 import dev.sluice.Interceptor;
+import dev.sluice.Redaction;
 import dev.sluice.Router;
 import dev.sluice.core.Sluice;
 import dev.sluice.interceptor.LoggingInterceptor;
@@ -74,7 +75,7 @@ public final class SluiceRuntime implements AutoCloseable {
             Map<String, Pipeline> pipelines = new LinkedHashMap<>();
             for (QueueConfig q : config.queues()) {
                 List<Interceptor> chain = new ArrayList<>();
-                chain.add(new LoggingInterceptor(q.spec().uri().toString()));
+                chain.add(new LoggingInterceptor(Redaction.uri(q.spec().uri())));
                 chain.addAll(bound);
                 pipelines.put(q.name(), sluice.pipeline(q.spec(), router, chain));
             }
@@ -92,7 +93,7 @@ public final class SluiceRuntime implements AutoCloseable {
             try {
                 sluice.open(q.spec());
             } catch (ConfigurationException e) {
-                problems.add("queue '" + q.name() + "' (" + q.variable("URI") + "=" + q.spec().uri() + "): " + e.getMessage());
+                problems.add("queue '" + q.name() + "' (" + q.variable("URI") + "=" + Redaction.uri(q.spec().uri()) + "): " + e.getMessage());
             }
         }
         if (!problems.isEmpty()) {
