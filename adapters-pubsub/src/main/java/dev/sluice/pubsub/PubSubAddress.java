@@ -1,12 +1,10 @@
 package dev.sluice.pubsub;
 
 import dev.sluice.ConfigurationException;
+import dev.sluice.spi.UriParameters;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +19,7 @@ import java.util.regex.Pattern;
  */
 record PubSubAddress(URI uri, String project, String topic, String subscription, String endpoint) {
     static final String FORM = "pubsub://projects/PROJECT/topics/TOPIC?subscription=SUBSCRIPTION";
-    private static final Set<String> PARAMETERS = Set.of("subscription", "endpoint");
+    private static final List<String> PARAMETERS = List.of("subscription", "endpoint");
     /** Project ids: 6-30 lower-case letters, digits and hyphens (older ones may hold a domain prefix). */
     private static final Pattern PROJECT = Pattern.compile("[a-z0-9][a-z0-9.:-]{0,99}");
     /** Topic and subscription ids, as the service checks them. */
@@ -48,7 +46,7 @@ record PubSubAddress(URI uri, String project, String topic, String subscription,
             throw bad(uri, "unexpected path after the topic: '/" + String.join("/", java.util.Arrays.copyOfRange(parts, 4, parts.length)) + "'");
         }
         String topic = checkId(uri, "topic", parts[3]);
-        Map<String, String> query = query(uri);
+        Map<String, String> query = UriParameters.parse(uri, PARAMETERS);
         String subscription = query.get("subscription");
         if (subscription != null) {
             String prefix = "projects/" + project + "/subscriptions/";
@@ -88,23 +86,6 @@ record PubSubAddress(URI uri, String project, String topic, String subscription,
                     + " - _ . ~ + %, starting with a letter, not with 'goog')");
         }
         return id;
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> params = new LinkedHashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw == null || raw.isEmpty()) return params;
-        for (String pair : raw.split("&")) {
-            if (pair.isEmpty()) continue;
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (!PARAMETERS.contains(key)) {
-                throw bad(uri, "unknown parameter '" + key + "' (known: subscription, endpoint)");
-            }
-            params.put(key, value);
-        }
-        return params;
     }
 
     private static ConfigurationException bad(URI uri, String problem) {

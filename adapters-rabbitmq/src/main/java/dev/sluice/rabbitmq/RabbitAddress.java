@@ -1,14 +1,15 @@
 package dev.sluice.rabbitmq;
 
 import dev.sluice.ConfigurationException;
+import dev.sluice.Redaction;
 import dev.sluice.spi.DriverContext;
+import dev.sluice.spi.UriParameters;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Where an {@code amqp://} or {@code amqps://} URI points: broker, virtual host, queue and login. Parsing fails
@@ -39,7 +40,7 @@ import java.util.Set;
  */
 record RabbitAddress(URI uri, URI original, boolean tls, String host, int port, String vhost, String queue,
                      String user, String password, int heartbeatSeconds, int connectionTimeoutSeconds) {
-    private static final Set<String> PARAMETERS = Set.of("heartbeat", "connectionTimeout");
+    private static final List<String> PARAMETERS = List.of("heartbeat", "connectionTimeout");
     static final String DLQ_SUFFIX = "-dlq";
 
     /** The connection this address shares with others: broker, virtual host, login, TLS and timeouts. */
@@ -121,13 +122,7 @@ record RabbitAddress(URI uri, URI original, boolean tls, String host, int port, 
                     + " can use (1 to 200 characters, no control characters, not starting with 'amq.', which RabbitMQ"
                     + " reserves; the retry queues add up to 20 characters to it)");
         }
-        Map<String, String> params = parameters(original, shown);
-        for (String key : params.keySet()) {
-            if (!PARAMETERS.contains(key)) {
-                throw new ConfigurationException("queue uri '" + shown + "': unknown parameter '" + key
-                        + "' (known: heartbeat, connectionTimeout)");
-            }
-        }
+        Map<String, String> params = UriParameters.parse(original, PARAMETERS);
         int heartbeat = seconds(params, "heartbeat", 30, shown);
         int timeout = seconds(params, "connectionTimeout", 10, shown);
         String user;
@@ -160,13 +155,7 @@ record RabbitAddress(URI uri, URI original, boolean tls, String host, int port, 
 
     /** The URI without its password (the user name stays: it says who connects). */
     static URI redacted(URI uri) {
-        String info = uri.getRawUserInfo();
-        if (info == null || info.indexOf(':') < 0) return uri;
-        String s = uri.toString();
-        String user = info.substring(0, info.indexOf(':'));
-        int at = s.indexOf(info + "@");
-        if (at < 0) return uri;
-        return URI.create(s.substring(0, at) + user + ":***@" + s.substring(at + info.length() + 1));
+        return URI.create(Redaction.uri(uri));
     }
 
     private static int seconds(Map<String, String> params, String name, int fallback, URI shown) {
@@ -180,22 +169,6 @@ record RabbitAddress(URI uri, URI original, boolean tls, String host, int port, 
             throw new ConfigurationException("queue uri '" + shown + "': " + name + " must be whole seconds from 0 to"
                     + " 3600, was '" + v + "'");
         }
-    }
-
-    private static Map<String, String> parameters(URI uri, URI shown) {
-        Map<String, String> params = new LinkedHashMap<>();
-        String q = uri.getRawQuery();
-        if (q == null || q.isEmpty()) return params;
-        for (String pair : q.split("&")) {
-            if (pair.isEmpty()) continue;
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (params.put(key, value) != null) {
-                throw new ConfigurationException("queue uri '" + shown + "': parameter '" + key + "' is given twice");
-            }
-        }
-        return params;
     }
 
     private static String decode(String s) {

@@ -1,13 +1,14 @@
 package dev.sluice.redis;
 
 import dev.sluice.ConfigurationException;
+import dev.sluice.Redaction;
 import dev.sluice.spi.DriverContext;
+import dev.sluice.spi.UriParameters;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
 record RedisAddress(URI uri, Server server, String name, String group) {
     static final String DEFAULT_GROUP = "sluice";
     static final int DEFAULT_PORT = 6379;
-    private static final Set<String> PARAMETERS = Set.of("group", "database", "passwordEnv", "verifyPeer");
+    private static final List<String> PARAMETERS = List.of("group", "database", "passwordEnv", "verifyPeer");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
     private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern ENV = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -95,13 +96,7 @@ record RedisAddress(URI uri, Server server, String name, String group) {
             throw new ConfigurationException("'" + redacted(uri) + "' is not a redis:// or rediss:// URI");
         }
         String shown = redacted(uri);
-        Map<String, String> params = parameters(uri, shown);
-        for (String key : params.keySet()) {
-            if (!PARAMETERS.contains(key)) {
-                throw new ConfigurationException("queue uri '" + shown + "': unknown parameter '" + key
-                        + "' (known: group, database, passwordEnv, verifyPeer)");
-            }
-        }
+        Map<String, String> params = UriParameters.parse(uri, PARAMETERS);
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
             throw new ConfigurationException("queue uri '" + shown + "' names no server; write " + scheme
@@ -178,25 +173,6 @@ record RedisAddress(URI uri, Server server, String name, String group) {
 
     /** The URI with its password replaced by {@code ***}, for messages. */
     static String redacted(URI uri) {
-        String info = uri.getRawUserInfo();
-        if (info == null || info.indexOf(':') < 0) return uri.toString();
-        String user = info.substring(0, info.indexOf(':'));
-        return uri.toString().replace(info + "@", user + ":***@");
-    }
-
-    private static Map<String, String> parameters(URI uri, String shown) {
-        Map<String, String> params = new LinkedHashMap<>();
-        String q = uri.getRawQuery();
-        if (q == null || q.isEmpty()) return params;
-        for (String pair : q.split("&")) {
-            if (pair.isEmpty()) continue;
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (params.put(key, value) != null) {
-                throw new ConfigurationException("queue uri '" + shown + "': parameter '" + key + "' is given twice");
-            }
-        }
-        return params;
+        return Redaction.uri(uri);
     }
 }

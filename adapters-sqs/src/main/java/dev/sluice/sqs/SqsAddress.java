@@ -2,13 +2,11 @@ package dev.sluice.sqs;
 
 import dev.sluice.ConfigurationException;
 import dev.sluice.spi.DriverContext;
+import dev.sluice.spi.UriParameters;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,7 +34,7 @@ import java.util.regex.Pattern;
  */
 record SqsAddress(URI uri, String name, String queueUrl, String ownerAccount, String region, URI endpoint,
                   String group) {
-    private static final Set<String> PARAMETERS = Set.of("region", "endpoint", "group", "url");
+    private static final List<String> PARAMETERS = List.of("region", "endpoint", "group", "url");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,75}(\\.fifo)?");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern AWS_REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
@@ -78,7 +76,7 @@ record SqsAddress(URI uri, String name, String queueUrl, String ownerAccount, St
             throw new ConfigurationException("queue name '" + name + "' is too long for the default dead-letter queue"
                     + " name '" + dlqName + "' (SQS allows 80 characters); name one with QueueSpec.deadLetterQueue(...)");
         }
-        Map<String, String> params = parameters(uri);
+        Map<String, String> params = UriParameters.parse(uri, PARAMETERS);
         StringBuilder s = new StringBuilder("sqs://");
         if (queueUrl != null) {
             String base = queueUrl.substring(0, queueUrl.lastIndexOf('/') + 1);
@@ -101,13 +99,7 @@ record SqsAddress(URI uri, String name, String queueUrl, String ownerAccount, St
         if (!"sqs".equals(uri.getScheme())) {
             throw new ConfigurationException("'" + uri + "' is not an sqs:// URI");
         }
-        Map<String, String> params = parameters(uri);
-        for (String key : params.keySet()) {
-            if (!PARAMETERS.contains(key)) {
-                throw new ConfigurationException("queue uri '" + uri + "': unknown parameter '" + key
-                        + "' (known: region, endpoint, group, url)");
-            }
-        }
+        Map<String, String> params = UriParameters.parse(uri, PARAMETERS);
         String name;
         String account = null;
         String queueUrl = params.get("url");
@@ -179,23 +171,6 @@ record SqsAddress(URI uri, String name, String queueUrl, String ownerAccount, St
             }
         }
         return new SqsAddress(uri, name, queueUrl, account, region, endpoint, group);
-    }
-
-    /** The query parameters, decoded, in order. */
-    static Map<String, String> parameters(URI uri) {
-        Map<String, String> params = new LinkedHashMap<>();
-        String q = uri.getRawQuery();
-        if (q == null || q.isEmpty()) return params;
-        for (String pair : q.split("&")) {
-            if (pair.isEmpty()) continue;
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (params.put(key, value) != null) {
-                throw new ConfigurationException("queue uri '" + uri + "': parameter '" + key + "' is given twice");
-            }
-        }
-        return params;
     }
 
     private static URI parseUrl(URI uri, String url) {
