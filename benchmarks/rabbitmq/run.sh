@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# RabbitMQ throughput: the Sluice worker on amqp:// against a hand-written amqp-client consumer, in one run.
+# Needs the RabbitMQ at 127.0.0.1:5672 (guest/guest) and rabbitmqctl (a vhost of its own, deleted at the end).
+# From the repository root:
+#   bash benchmarks/rabbitmq/run.sh                       # 20,000 events, 5 rounds, handlers of 0 and 5 ms
+#   bash benchmarks/rabbitmq/run.sh --events=2000 --rounds=1   # a quick check
+# Writes benchmarks/rabbitmq/RESULTS.md. Set SLUICE_BENCH_SKIP_INSTALL=1 when the Sluice modules are installed.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+cd "$repo"
+if [[ "${SLUICE_BENCH_SKIP_INSTALL:-0}" != "1" ]]; then
+  mvn -q install -N
+  mvn -q install -pl api,adapters-rabbitmq -Dmaven.test.skip=true
+fi
+mvn -q -f benchmarks/rabbitmq/pom.xml package
+exec java -Xms512m -Xmx1g ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" dev.sluice.bench.rabbitmq.RabbitBench "$@"

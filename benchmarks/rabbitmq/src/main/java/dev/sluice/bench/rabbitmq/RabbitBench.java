@@ -1,0 +1,346 @@
+package dev.sluice.bench.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import dev.sluice.PublishOptions;
+import dev.sluice.QueueSpec;
+import dev.sluice.codec.CloudEventCodec;
+import dev.sluice.core.Sluice;
+import dev.sluice.spi.OutboundMessage;
+import dev.sluice.spi.QueueDriver;
+import dev.sluice.spi.SendResult;
+import dev.sluice.worker.Worker;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * RabbitMQ worker throughput on the broker at 127.0.0.1:5672 (guest/guest), in a virtual host of its own that is
+ * deleted at the end: the Sluice {@code Worker} on {@code amqp://} against a hand-written amqp-client consumer with
+ * the same prefetch (20 handlers; {@code basicQos(20)}, manual acks, one ack per message when its handler is done).
+ * Each round, for each handler time and each contender (the order rotates between rounds): a fresh quorum queue,
+ * declared by the driver as the worker would, seeded with {@code events} binary-mode CloudEvents before the
+ * contender starts; the rate is from the first handled message to the last. Untimed warm-up of each contender
+ * first. Prints and writes a Markdown report. The structure, {@link Work} and the report follow
+ * {@code benchmarks/redis}'s {@code RedisBench} (copied: that module brings Lettuce).
+ *
+ * <p>Arguments: {@code --events=N} (20000), {@code --rounds=N} (5), {@code --handlers=0,5} (ms),
+ * {@code --out=FILE} (benchmarks/rabbitmq/RESULTS.md).
+ */
+public final class RabbitBench {
+    static final String TYPE = "order.placed";
+    static final int CONCURRENCY = 20;
+    static final String HOST = "127.0.0.1";
+    static final int PORT = 5672;
+
+    private RabbitBench() {
+    }
+
+    interface Contender {
+        String name();
+
+        AutoCloseable start(String vhost, String queue, Work work) throws Exception;
+    }
+
+    record Run(String contender, int handlerMillis, int round, double rate, double brokerCpuMicros) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = 20_000;
+        int rounds = 5;
+        int[] handlers = {0, 5};
+        Path out = Path.of("benchmarks/rabbitmq/RESULTS.md");
+        for (String a : args) {
+            if (a.startsWith("--events=")) events = Integer.parseInt(a.substring(9));
+            else if (a.startsWith("--rounds=")) rounds = Integer.parseInt(a.substring(9));
+            else if (a.startsWith("--handlers=")) handlers = java.util.Arrays.stream(a.substring(11).split(",")).mapToInt(Integer::parseInt).toArray();
+            else if (a.startsWith("--out=")) out = Path.of(a.substring(6));
+            else throw new IllegalArgumentException("unknown argument " + a);
+        }
+        List<Contender> contenders = List.of(new SluiceWorker(), new AmqpClientLoop());
+        List<Run> runs = new ArrayList<>();
+        long t0 = System.nanoTime();
+        String vhost = "sluice-bench-" + UUID.randomUUID().toString().substring(0, 8);
+        rabbitmqctl("add_vhost", vhost);
+        rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
+        Optional<ProcessHandle> broker = ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().orElse("").endsWith("beam.smp")
+                        && String.join(" ", p.info().arguments().orElse(new String[0])).contains("rabbit"))
+                .findFirst();
+        try (Connection admin = connect(vhost, "bench admin"); Sluice seeder = Sluice.create()) {
+            for (Contender c : contenders) once(c, vhost, admin, seeder, broker, Math.min(2_000, events), 0, -1);
+            for (int round = 1; round <= rounds; round++) {
+                for (int h : handlers) {
+                    for (int i = 0; i < contenders.size(); i++) {
+                        Contender c = contenders.get((i + round - 1) % contenders.size());
+                        runs.add(once(c, vhost, admin, seeder, broker, events, h, round));
+                    }
+                }
+            }
+            String version = String.valueOf(admin.getServerProperties().get("version"));
+            String report = report(runs, contenders, handlers, events, rounds, version, broker.isPresent(),
+                    (System.nanoTime() - t0) / 1e9, args);
+            System.out.println(report);
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, report);
+            System.err.println("[bench] wrote " + out);
+        } finally {
+            rabbitmqctl("delete_vhost", vhost);
+        }
+        System.exit(0);
+    }
+
+    private static Run once(Contender c, String vhost, Connection admin, Sluice seeder, Optional<ProcessHandle> broker, int n,
+                            int handlerMillis, int round) throws Exception {
+        String queue = "bench-" + c.name().replaceAll("[^A-Za-z]", "").toLowerCase(Locale.ROOT) + "-" + handlerMillis + "ms-r"
+                + (round < 0 ? "warm" : round);
+        seed(seeder, uri(vhost, queue), n);
+        double cpu0 = cpuSeconds(broker);
+        Work work = new Work(n, handlerMillis);
+        AutoCloseable running = c.start(vhost, queue, work);
+        boolean done = work.await(10, TimeUnit.MINUTES);
+        double cpu = (cpuSeconds(broker) - cpu0) * 1e6 / n;
+        running.close();
+        try (Channel ch = admin.createChannel()) {
+            ch.queueDelete(queue);
+            ch.queueDelete(queue + "-dlq");
+        }
+        Run r = new Run(c.name(), handlerMillis, round, done ? work.rate() : Double.NaN, cpu);
+        System.err.printf(Locale.ROOT, "[bench] %-32s handler %d ms round %s: %,.0f msg/s, RabbitMQ CPU %.0f µs/message%n",
+                c.name(), handlerMillis, round < 0 ? "warm-up" : Integer.toString(round), r.rate(), cpu);
+        return r;
+    }
+
+    static String uri(String vhost, String queue) {
+        return "amqp://guest:guest@" + HOST + ":" + PORT + "/" + vhost + "/" + queue;
+    }
+
+    static Connection connect(String vhost, String name) throws Exception {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setHost(HOST);
+        f.setPort(PORT);
+        f.setVirtualHost(vhost);
+        f.setUsername("guest");
+        f.setPassword("guest");
+        return f.newConnection(name);
+    }
+
+    /** CPU seconds the broker's Erlang VM has used, or NaN when it is not a process this user can see. */
+    private static double cpuSeconds(Optional<ProcessHandle> broker) {
+        return broker.flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
+    static CloudEvent order(int i) {
+        String data = "{\"orderId\":\"o-" + i + "\",\"customer\":\"c-" + (i % 97) + "\",\"amount\":" + (10 + i % 90) + ".5,\"items\":"
+                + (1 + i % 5) + "}";
+        return CloudEventBuilder.v1().withId("evt-" + i).withSource(URI.create("/bench/shop")).withType(TYPE)
+                .withTime(OffsetDateTime.of(2026, 11, 28, 8, 0, 0, 0, ZoneOffset.UTC)).withDataContentType("application/json")
+                .withData(data.getBytes(StandardCharsets.UTF_8)).build();
+    }
+
+    /**
+     * Declares the queue as the worker would (a quorum queue with its delivery limit and dead-letter route) and sends
+     * {@code n} benchmark events through the driver (binary-mode CloudEvents, publisher confirms), 100 per call.
+     */
+    private static void seed(Sluice seeder, String uri, int n) {
+        QueueDriver driver = seeder.driver(URI.create(uri));
+        List<String> problems = driver.provision(QueueSpec.builder(uri).build(), driver.defaultDeadLetterUri());
+        if (!problems.isEmpty()) throw new IllegalStateException("provisioning " + uri + ": " + problems);
+        CloudEventCodec codec = new CloudEventCodec(driver.capabilities());
+        for (int from = 0; from < n; from += 100) {
+            List<OutboundMessage> batch = new ArrayList<>(100);
+            for (int i = from; i < Math.min(n, from + 100); i++) batch.add(codec.encode(order(i), PublishOptions.NONE));
+            for (SendResult r : driver.send(batch)) {
+                if (!r.succeeded()) throw new IllegalStateException("seeding failed: " + r);
+            }
+        }
+    }
+
+    static void rabbitmqctl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+        }
+    }
+
+    // ---- contenders -----------------------------------------------------------------------------------
+
+    /** The Sluice worker: {@code concurrency} 20 (so a prefetch of 20), the driver's receive, acks and leases. */
+    static final class SluiceWorker implements Contender {
+        @Override
+        public String name() {
+            return "Sluice Worker";
+        }
+
+        @Override
+        public AutoCloseable start(String vhost, String queue, Work work) {
+            Sluice sluice = Sluice.create();
+            QueueSpec spec = QueueSpec.builder(uri(vhost, queue)).concurrency(CONCURRENCY)
+                    .lease(Duration.ofSeconds(60)).provisioning(QueueSpec.Provisioning.NONE).build();
+            Worker worker = sluice.worker(spec).on(TYPE, (event, delivery) -> work.handle()).withoutLogging().start();
+            return () -> {
+                worker.close();
+                sluice.close();
+            };
+        }
+    }
+
+    /**
+     * What a careful engineer writes on amqp-client: one push consumer with {@code basicQos(20)} and manual acks,
+     * its deliveries handed to a pool of 20 handler threads, each message acked on its own when its handler is done.
+     * It checks the CloudEvent type header and the body, as a hand-written handler would.
+     */
+    static final class AmqpClientLoop implements Contender {
+        @Override
+        public String name() {
+            return "amqp-client consumer, well written";
+        }
+
+        @Override
+        public AutoCloseable start(String vhost, String queue, Work work) throws Exception {
+            Connection connection = connect(vhost, "bench amqp-client consumer");
+            Channel channel = connection.createChannel();
+            channel.basicQos(CONCURRENCY);
+            ExecutorService handlers = Executors.newFixedThreadPool(CONCURRENCY, r -> {
+                Thread t = new Thread(r, "loop-handler");
+                t.setDaemon(true);
+                return t;
+            });
+            channel.basicConsume(queue, false, new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                    handlers.execute(() -> {
+                        Object type = properties.getHeaders() == null ? null : properties.getHeaders().get("cloudEvents_type");
+                        if (type == null || !TYPE.equals(type.toString()) || body.length == 0) {
+                            throw new IllegalStateException("not a benchmark event: " + envelope.getDeliveryTag());
+                        }
+                        work.handle();
+                        try {
+                            channel.basicAck(envelope.getDeliveryTag(), false);
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                }
+            });
+            return () -> {
+                handlers.shutdown();
+                handlers.awaitTermination(10, TimeUnit.SECONDS);
+                connection.close();
+            };
+        }
+    }
+
+    // ---- the stopwatch and the report ------------------------------------------------------------------
+
+    /** Counts handled messages and times the first and the expected-th (as RedisBench's {@code Work}). */
+    static final class Work {
+        private final int expected;
+        private final long sleepMillis;
+        private final AtomicInteger handled = new AtomicInteger();
+        private final AtomicLong first = new AtomicLong();
+        private volatile long last;
+        private final CountDownLatch done;
+
+        Work(int expected, int sleepMillis) {
+            this.expected = expected;
+            this.sleepMillis = sleepMillis;
+            this.done = new CountDownLatch(expected);
+        }
+
+        void handle() {
+            if (sleepMillis > 0) {
+                try {
+                    Thread.sleep(sleepMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            long now = System.nanoTime();
+            first.compareAndSet(0, now);
+            int n = handled.incrementAndGet();
+            if (n <= expected) {
+                if (n == expected) last = now;
+                done.countDown();
+            }
+        }
+
+        boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+            return done.await(timeout, unit);
+        }
+
+        double rate() {
+            long f = first.get();
+            long l = last;
+            return f == 0 || l <= f ? Double.NaN : (expected - 1) * 1e9 / (l - f);
+        }
+    }
+
+    private static String report(List<Run> runs, List<Contender> contenders, int[] handlers, int events, int rounds,
+                                 String version, boolean brokerCpu, double seconds, String[] args) {
+        StringBuilder s = new StringBuilder();
+        s.append("# RabbitMQ worker throughput\n\n");
+        s.append(String.format(Locale.ROOT, "RabbitMQ %s at 127.0.0.1:5672, quorum queues (one node), %d cores, Java %s;"
+                        + " %,d events per run, %d rounds, %d handlers (prefetch %d); %.0f s in all. Command:"
+                        + " `bash benchmarks/rabbitmq/run.sh%s`.%n%n",
+                version, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), events, rounds,
+                CONCURRENCY, CONCURRENCY, seconds, args.length == 0 ? "" : " " + String.join(" ", args)));
+        s.append("| handler | contender | msg/s, median (range) | RabbitMQ CPU per message, median | Sluice / amqp-client |\n");
+        s.append("|---|---|---|---|---|\n");
+        for (int h : handlers) {
+            Map<String, List<Run>> by = new LinkedHashMap<>();
+            for (Contender c : contenders) by.put(c.name(), new ArrayList<>());
+            for (Run r : runs) if (r.handlerMillis() == h && r.round() > 0) by.get(r.contender()).add(r);
+            double sluice = median(by.get(contenders.get(0).name()).stream().map(Run::rate).toList());
+            double plain = median(by.get(contenders.get(1).name()).stream().map(Run::rate).toList());
+            for (var e : by.entrySet()) {
+                List<Double> rates = e.getValue().stream().map(Run::rate).toList();
+                List<Double> cpu = e.getValue().stream().map(Run::brokerCpuMicros).toList();
+                s.append(String.format(Locale.ROOT, "| %d ms | %s | %,.0f (%,.0f–%,.0f) | %s | %s |%n", h, e.getKey(),
+                        median(rates), rates.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                        rates.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
+                        brokerCpu ? String.format(Locale.ROOT, "%.0f µs", median(cpu)) : "n/a",
+                        e.getKey().equals(contenders.get(0).name()) ? String.format(Locale.ROOT, "%.2f×", sluice / plain) : ""));
+            }
+        }
+        s.append("\nRabbitMQ CPU is the broker's Erlang VM over the consuming part of a run (seeding excluded), divided by"
+                + " the events. Runs on a 2-core machine differ by about 30 % from one run to the next: compare within one"
+                + " report.\n");
+        return s.toString();
+    }
+
+    private static double median(List<Double> values) {
+        if (values.isEmpty()) return Double.NaN;
+        List<Double> v = new ArrayList<>(values);
+        v.sort(null);
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+}
