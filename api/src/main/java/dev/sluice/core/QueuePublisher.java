@@ -9,6 +9,8 @@ import dev.sluice.Publisher;
 import dev.sluice.SluiceException;
 
 import dev.sluice.codec.CloudEventCodec;
+import dev.sluice.observe.SluiceEvent;
+import dev.sluice.observe.SluiceListener;
 import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;
@@ -21,15 +23,20 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
-/** The {@link Publisher} of one queue: checks, encodes with the codec, and sends through the queue's {@link SendBatcher}. */
+/**
+ * The {@link Publisher} of one queue: checks, encodes with the codec, and sends through the queue's
+ * {@link SendBatcher}; reports each event the broker took ({@link SluiceEvent.Published}).
+ */
 final class QueuePublisher implements Publisher {
     private final QueueDriver driver;
     private final CloudEventCodec codec;
     private final Events events;
     private final SendBatcher batcher;
+    private final SluiceListener listener;
 
-    QueuePublisher(QueueDriver driver, Events events, SendBatcher batcher) {
+    QueuePublisher(QueueDriver driver, Events events, SendBatcher batcher, SluiceListener listener) {
         this.driver = driver;
+        this.listener = listener;
         this.codec = new CloudEventCodec(driver.capabilities());
         this.events = events;
         this.batcher = batcher;
@@ -42,16 +49,27 @@ final class QueuePublisher implements Publisher {
 
     @Override
     public CompletableFuture<PublishResult> publish(CloudEvent event, PublishOptions options) {
-        return batcher.submit(List.of(prepare(new OutgoingEvent(event, options)))).get(0);
+        return reported(event, batcher.submit(List.of(prepare(new OutgoingEvent(event, options)))).get(0));
     }
 
     @Override
     public CompletableFuture<List<PublishResult>> publishAll(List<OutgoingEvent> outgoing) {
         List<OutboundMessage> messages = new ArrayList<>(outgoing.size());
         for (OutgoingEvent o : outgoing) messages.add(prepare(o));
-        List<CompletableFuture<PublishResult>> futures = batcher.submit(messages);
+        List<CompletableFuture<PublishResult>> submitted = batcher.submit(messages);
+        List<CompletableFuture<PublishResult>> futures = new ArrayList<>(submitted.size());
+        for (int i = 0; i < submitted.size(); i++) futures.add(reported(outgoing.get(i).event(), submitted.get(i)));
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
                 .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** Reports the send once the broker took it, before the caller sees the result. */
+    private CompletableFuture<PublishResult> reported(CloudEvent event, CompletableFuture<PublishResult> sent) {
+        return sent.thenApply(r -> {
+            listener.onEvent(new SluiceEvent.Published(driver.uri(), batcher.now(), event.getId(), event.getType(),
+                    r.messageId()));
+            return r;
+        });
     }
 
     @Override

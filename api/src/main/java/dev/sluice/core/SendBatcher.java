@@ -4,6 +4,8 @@ import dev.sluice.ErrorCode;
 import dev.sluice.PublishResult;
 import dev.sluice.SluiceException;
 import dev.sluice.internal.BrokerRetry;
+import dev.sluice.observe.SluiceEvent;
+import dev.sluice.observe.SluiceListener;
 import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;
 import dev.sluice.spi.SendResult;
@@ -19,11 +21,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * Turns single sends into batches of the broker's maximum (Go CDK's batcher): messages wait in a queue and
  * up to {@code senders} threads drain it, each sending what has gathered. On a broker that keeps order
  * there is one sender, so messages of one key leave in the order they were published. Retryable failures
- * are sent again by the one {@link BrokerRetry} loop; the driver itself never retries.
+ * are sent again by the one {@link BrokerRetry} loop; the driver itself never retries. Sends that fail for
+ * good are reported ({@link SluiceEvent.BrokerCallFailed}).
  */
 final class SendBatcher {
     private final QueueDriver driver;
     private final BrokerRetry retry;
+    private final SluiceListener listener;
     private final Executor executor;
     private final int maxSenders;
     private final int maxBatch;
@@ -36,9 +40,10 @@ final class SendBatcher {
     private record Pending(OutboundMessage message, CompletableFuture<PublishResult> result) {
     }
 
-    SendBatcher(QueueDriver driver, Executor executor, int maxSenders, BrokerRetry retry) {
+    SendBatcher(QueueDriver driver, Executor executor, int maxSenders, BrokerRetry retry, SluiceListener listener) {
         this.driver = driver;
         this.retry = retry;
+        this.listener = listener;
         this.executor = executor;
         this.maxBatch = driver.capabilities().maxBatchSize();
         this.maxSenders = driver.capabilities().ordering() ? 1 : Math.max(1, maxSenders);
@@ -116,6 +121,7 @@ final class SendBatcher {
                         again.add(p);
                         if (r != null && r.error().code() == ErrorCode.THROTTLED) worst = ErrorCode.THROTTLED;
                     } else {
+                        failed(r.error().code(), 1, r.error().message());
                         p.result().completeExceptionally(QueuePublisher.failure(p.message(), r.error()));
                     }
                 }
@@ -123,6 +129,7 @@ final class SendBatcher {
                 SluiceException wrapped = e instanceof SluiceException s ? s
                         : new SluiceException(ErrorCode.UNKNOWN, "send to " + driver.uri() + " failed: " + e, e);
                 if (!retry.retries(wrapped.code(), tries)) {
+                    failed(wrapped.code(), remaining.size(), String.valueOf(wrapped.getMessage()));
                     remaining.forEach(p -> p.result().completeExceptionally(wrapped));
                     return;
                 }
@@ -143,8 +150,19 @@ final class SendBatcher {
             Thread.currentThread().interrupt();
             SluiceException stopped = new SluiceException(ErrorCode.UNAVAILABLE, "send to " + driver.uri()
                     + " interrupted while waiting to try again", e);
+            failed(ErrorCode.UNAVAILABLE, waiting.size(), String.valueOf(stopped.getMessage()));
             waiting.forEach(p -> p.result().completeExceptionally(stopped));
             return false;
         }
+    }
+
+    /** The scheduler's now, for reports. */
+    java.time.Instant now() {
+        return retry.scheduler().now();
+    }
+
+    private void failed(ErrorCode code, int messages, String message) {
+        listener.onEvent(new SluiceEvent.BrokerCallFailed(driver.uri(), now(), SluiceEvent.Operation.SEND, code, messages,
+                message));
     }
 }

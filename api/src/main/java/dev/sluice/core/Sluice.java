@@ -11,6 +11,7 @@ import dev.sluice.QueueSpec;
 import dev.sluice.Router;
 import dev.sluice.Scheduler;
 import dev.sluice.internal.BrokerRetry;
+import dev.sluice.observe.SluiceListener;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.Pipelines;
 import dev.sluice.spi.Capabilities;
@@ -57,6 +58,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
     private final Scheduler scheduler;
     private final boolean ownsScheduler;
     private final Events events;
+    private final SluiceListener listener;
     private final ExecutorService io;
     private final Map<URI, QueueDriver> drivers = new ConcurrentHashMap<>();
     private final Map<URI, Publisher> publishers = new ConcurrentHashMap<>();
@@ -68,6 +70,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
         this.ownsScheduler = b.scheduler == null;
         this.context = new DriverContext(scheduler, b.environment);
         this.events = new Events(b.mapper != null ? b.mapper : defaultMapper(), b.source, scheduler);
+        this.listener = SluiceListener.of(b.listeners);
         AtomicInteger n = new AtomicInteger();
         this.io = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "sluice-io-" + n.incrementAndGet());
@@ -99,7 +102,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
     /** A publisher to {@code uri}; one per URI, shared. */
     public Publisher publisher(URI uri) {
         return publishers.computeIfAbsent(uri, u -> new QueuePublisher(driver(u), events,
-                new SendBatcher(driver(u), io, 4, BrokerRetry.forCalls(scheduler))));
+                new SendBatcher(driver(u), io, 4, BrokerRetry.forCalls(scheduler), listener), listener));
     }
 
     /** Starts building a worker on {@code spec}'s queue. */
@@ -133,7 +136,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
     public Pipeline pipeline(QueueSpec spec, Router router, List<Interceptor> interceptors, Publisher followUps) {
         OpenQueue q = open(spec);
         return new Pipeline(spec, q.driver(), q.deadLetterQueue(), router, interceptors, events,
-                followUps != null ? followUps : publisher(spec.uri()), scheduler);
+                followUps != null ? followUps : publisher(spec.uri()), scheduler, listener);
     }
 
     /**
@@ -192,6 +195,11 @@ public final class Sluice implements Pipelines, AutoCloseable {
         return events;
     }
 
+    /** Where every part of this Sluice reports what it does: the registered listeners, in order, shielded. */
+    public SluiceListener listener() {
+        return listener;
+    }
+
     /** The time source every part of this Sluice uses. */
     @Override
     public Scheduler scheduler() {
@@ -229,6 +237,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
         private Scheduler scheduler;
         private URI source = URI.create("/sluice");
         private Function<String, String> environment = System::getenv;
+        private final List<SluiceListener> listeners = new ArrayList<>();
 
         private Builder() {
             for (DriverProvider p : ServiceLoader.load(DriverProvider.class)) providers.putIfAbsent(p.scheme(), p);
@@ -245,6 +254,12 @@ public final class Sluice implements Pipelines, AutoCloseable {
 
         /** Environment lookup for drivers (default {@link System#getenv(String)}). */
         public Builder environment(Function<String, String> v) { environment = Objects.requireNonNull(v); return this; }
+
+        /**
+         * Adds a listener of what Sluice does (metrics, traces, logs); several are called in the order added, and
+         * one that throws is logged and never breaks processing.
+         */
+        public Builder listener(SluiceListener v) { listeners.add(Objects.requireNonNull(v)); return this; }
 
         /** Adds or replaces the driver for its scheme. */
         public Builder driver(DriverProvider provider) { providers.put(provider.scheme(), provider); return this; }

@@ -43,7 +43,7 @@ final class DeadLetterer {
         }
     }
 
-    String uri() {
-        return deadLetterQueue.uri().toString();
+    java.net.URI uri() {
+        return deadLetterQueue.uri();
     }
 }
