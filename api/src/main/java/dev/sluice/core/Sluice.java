@@ -8,6 +8,7 @@ import dev.sluice.Events;
 import dev.sluice.Interceptor;
 import dev.sluice.Publisher;
 import dev.sluice.QueueSpec;
+import dev.sluice.QueueStats;
 import dev.sluice.Router;
 import dev.sluice.Scheduler;
 import dev.sluice.internal.BrokerRetry;
@@ -119,6 +120,17 @@ public final class Sluice implements Pipelines, AutoCloseable {
     public DeadLetters deadLetters(QueueSpec spec) {
         OpenQueue q = open(spec);
         return new DeadLetters(spec, q.driver(), q.deadLetterQueue(), BrokerRetry.forCalls(scheduler));
+    }
+
+    /**
+     * The depth of {@code spec}'s queue and of its dead-letter queue, as the broker reports them now (one call
+     * to each; exact on {@code mem://}, approximate on SQS, what Pub/Sub cannot tell left empty with a note
+     * saying where to read it). Opens the queue like a worker does. A failed call throws a
+     * {@link dev.sluice.SluiceException}.
+     */
+    public QueueStats stats(QueueSpec spec) {
+        OpenQueue q = open(spec);
+        return new QueueStats(q.driver().depth(), q.deadLetterQueue().depth());
     }
 
     /**
