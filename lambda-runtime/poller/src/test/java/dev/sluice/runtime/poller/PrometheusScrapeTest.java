@@ -95,6 +95,8 @@ class PrometheusScrapeTest {
                         "cloudevents_event_type")).isEqualTo(Map.of("ok", 10.0, "flaky", 3.0, "doomed", 2.0));
                 assertThat(byLabel(api, "sluice_queue_messages{sluice_queue_role=\"dead_letter\",sluice_state=\"visible\"}",
                         "messaging_destination_name")).isEqualTo(Map.of("jobs-dlq", 2.0));
+                assertThat(byLabel(api, "sluice_queue_oldest_age_seconds{sluice_queue_role=\"dead_letter\"} >= 0",
+                        "messaging_destination_name")).containsOnlyKeys("jobs-dlq");
                 assertThat(byLabel(api, "sum by (sluice_outcome) (messaging_process_duration_seconds_count)",
                         "sluice_outcome")).isEqualTo(Map.of("ack", 13.0, "retry", 3.0, "dead_letter", 2.0));
             } finally {
