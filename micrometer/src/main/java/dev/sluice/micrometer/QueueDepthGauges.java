@@ -73,6 +73,7 @@ public final class QueueDepthGauges {
         reading.bind(registry, dlq, "dead_letter", QueueStats::deadLetterQueue);
     }
 
+    /** Binds the gauges; they hold this reading strongly (Micrometer's default, a weak reference, would lose it). */
     private void bind(MeterRegistry registry, URI queue, String role, Function<QueueStats, QueueDepth> which) {
         List<Tag> tags = List.of(Tag.of(Tags.SYSTEM, Tags.system(queue)), Tag.of(Tags.DESTINATION, Tags.destination(queue)),
                 Tag.of("sluice.queue.role", role));
@@ -84,7 +85,7 @@ public final class QueueDepthGauges {
                     return s == null ? Double.NaN : which.apply(s).oldestAge().map(a -> a.toMillis() / 1000.0).orElse(Double.NaN);
                 })
                 .description("age of the oldest message in the queue, where the broker tells it")
-                .baseUnit("seconds").tags(tags).register(registry);
+                .baseUnit("seconds").tags(tags).strongReference(true).register(registry);
     }
 
     private void gauge(MeterRegistry registry, List<Tag> tags, String state, Function<QueueDepth, OptionalLong> count,
@@ -96,7 +97,7 @@ public final class QueueDepthGauges {
                     return n.isPresent() ? n.getAsLong() : Double.NaN;
                 })
                 .description("messages in the queue, by state, as the broker reports them")
-                .tags(tags).tag("sluice.state", state).register(registry);
+                .tags(tags).tag("sluice.state", state).strongReference(true).register(registry);
     }
 
     /** The last reading, refreshed when older than {@code refresh}; null when the broker could not be read. */

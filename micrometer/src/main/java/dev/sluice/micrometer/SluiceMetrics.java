@@ -167,7 +167,7 @@ public final class SluiceMetrics implements SluiceListener {
         return active.computeIfAbsent(queue, q -> {
             AtomicInteger n = new AtomicInteger();
             Gauge.builder(ACTIVE, n, AtomicInteger::get).description("handlers running now")
-                    .tags(tags(new Key(ACTIVE, q, null, null, null, null))).register(registry);
+                    .tags(tags(new Key(ACTIVE, q, null, null, null, null))).strongReference(true).register(registry);
             return n;
         });
     }

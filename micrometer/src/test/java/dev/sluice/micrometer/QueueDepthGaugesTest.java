@@ -55,6 +55,18 @@ class QueueDepthGaugesTest {
     }
 
     @Test
+    void theGaugesKeepTheirReadingAcrossGarbageCollections() throws Exception {
+        QueueSpec spec = QueueSpec.of("mem://collected");
+        QueueDepthGauges.register(registry, sluice, spec, Duration.ZERO);
+        sluice.publisher(spec.uri()).publish(event("a")).get();
+        for (int i = 0; i < 3; i++) {
+            System.gc(); // Micrometer holds a gauge's object weakly unless told otherwise
+            assertThat(gauge(QueueDepthGauges.MESSAGES, "messaging.destination.name", "collected", "sluice.state", "visible"))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
     void whatTheBrokerCannotTellIsNaN() {
         // a driver with only the default depth(): nothing known
         QueueSpec spec = QueueSpec.of("blind://q");
