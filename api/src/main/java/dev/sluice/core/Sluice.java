@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sluice.ConfigurationException;
+import dev.sluice.EventDecorator;
 import dev.sluice.Events;
 import dev.sluice.Interceptor;
 import dev.sluice.Publisher;
@@ -60,6 +61,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
     private final boolean ownsScheduler;
     private final Events events;
     private final SluiceListener listener;
+    private final List<EventDecorator> decorators;
     private final ExecutorService io;
     private final Map<URI, QueueDriver> drivers = new ConcurrentHashMap<>();
     private final Map<URI, Publisher> publishers = new ConcurrentHashMap<>();
@@ -72,6 +74,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
         this.context = new DriverContext(scheduler, b.environment);
         this.events = new Events(b.mapper != null ? b.mapper : defaultMapper(), b.source, scheduler);
         this.listener = SluiceListener.of(b.listeners);
+        this.decorators = List.copyOf(b.decorators);
         AtomicInteger n = new AtomicInteger();
         this.io = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "sluice-io-" + n.incrementAndGet());
@@ -103,7 +106,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
     /** A publisher to {@code uri}; one per URI, shared. */
     public Publisher publisher(URI uri) {
         return publishers.computeIfAbsent(uri, u -> new QueuePublisher(driver(u), events,
-                new SendBatcher(driver(u), io, 4, BrokerRetry.forCalls(scheduler), listener), listener));
+                new SendBatcher(driver(u), io, 4, BrokerRetry.forCalls(scheduler), listener), listener, decorators));
     }
 
     /** Starts building a worker on {@code spec}'s queue. */
@@ -250,6 +253,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
         private URI source = URI.create("/sluice");
         private Function<String, String> environment = System::getenv;
         private final List<SluiceListener> listeners = new ArrayList<>();
+        private final List<EventDecorator> decorators = new ArrayList<>();
 
         private Builder() {
             for (DriverProvider p : ServiceLoader.load(DriverProvider.class)) providers.putIfAbsent(p.scheme(), p);
@@ -272,6 +276,12 @@ public final class Sluice implements Pipelines, AutoCloseable {
          * one that throws is logged and never breaks processing.
          */
         public Builder listener(SluiceListener v) { listeners.add(Objects.requireNonNull(v)); return this; }
+
+        /**
+         * Adds a decorator of every event this Sluice's publishers send (follow-ups included), such as the tracing
+         * context; several run in the order added, and one that throws is logged and skipped.
+         */
+        public Builder decorator(EventDecorator v) { decorators.add(Objects.requireNonNull(v)); return this; }
 
         /** Adds or replaces the driver for its scheme. */
         public Builder driver(DriverProvider provider) { providers.put(provider.scheme(), provider); return this; }

@@ -3,6 +3,7 @@ package dev.sluice.observe;
 import dev.sluice.DeadLetterReason;
 import dev.sluice.ErrorCode;
 import dev.sluice.Outcome;
+import io.cloudevents.CloudEvent;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,9 +64,14 @@ public sealed interface SluiceEvent {
                     Instant eventTime) implements OnMessage {
     }
 
-    /** The interceptors and handler of a decoded message start. */
-    record HandlerStarted(URI queue, Instant at, String messageId, String eventId, String eventType, int attempt)
-            implements OnMessage {
+    /**
+     * The interceptors and handler of a decoded message start, on the thread that runs them (and that then emits
+     * {@link HandlerFinished}): a tracer opens its span here.
+     *
+     * @param event the CloudEvent (for its extensions, e.g. the tracing context); never logged by Sluice
+     */
+    record HandlerStarted(URI queue, Instant at, String messageId, String eventId, String eventType, int attempt,
+                          CloudEvent event) implements OnMessage {
     }
 
     /**
