@@ -1,5 +1,6 @@
 package dev.sluice.micrometer;
 
+import dev.sluice.observe.MessagingNames;
 import java.net.URI;
 
 /**
@@ -26,23 +27,13 @@ final class Tags {
     private Tags() {
     }
 
-    /** The OpenTelemetry {@code messaging.system} of a queue URI's scheme (the scheme itself when none is defined). */
+    /** The OpenTelemetry {@code messaging.system} of a queue (the one mapping, shared with tracing). */
     static String system(URI queue) {
-        String scheme = queue.getScheme() == null ? "unknown" : queue.getScheme();
-        return switch (scheme) {
-            case "sqs" -> "aws_sqs";
-            case "pubsub" -> "gcp_pubsub";
-            case "amqp", "rabbitmq" -> "rabbitmq";
-            case "kafka" -> "kafka";
-            default -> scheme;
-        };
+        return MessagingNames.system(queue);
     }
 
-    /** The destination name: the URI without its scheme (and without a query). */
+    /** The destination name of a queue (the one mapping, shared with tracing). */
     static String destination(URI queue) {
-        String authority = queue.getRawAuthority() == null ? "" : queue.getRawAuthority();
-        String path = queue.getRawPath() == null ? "" : queue.getRawPath();
-        String name = authority + path;
-        return name.isEmpty() ? queue.toString() : name;
+        return MessagingNames.destination(queue);
     }
 }
