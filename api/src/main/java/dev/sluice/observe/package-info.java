@@ -6,7 +6,9 @@
  *
  * <p>Each event is emitted from the one place where its thing happens, so every host (poller, Lambda,
  * Cloud Run) reports the same: the pipeline for handling and settlement, the lease keeper for extensions,
- * the worker for receive and ack failures, the publisher for publishes and send failures. Layered just above
- * the contract ({@code dev.sluice}): it uses the contract and nothing else of Sluice.
+ * the worker for receive and ack failures, the publisher for publishes and send failures. Also here: the one naming
+ * of queues for instrumentation ({@link dev.sluice.observe.MessagingNames}) and structured JSON logs
+ * ({@link dev.sluice.observe.JsonLogListener}). Layered just above the contract ({@code dev.sluice}): it uses the
+ * contract and nothing else of Sluice.
  */
 package dev.sluice.observe;

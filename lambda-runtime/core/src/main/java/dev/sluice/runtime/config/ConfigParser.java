@@ -56,7 +56,12 @@ final class ConfigParser {
         }
         boolean pushAuthOff = "none".equals(v.choice(Keys.Global.PUSH_AUTH.env, "oidc", List.of("oidc", "none")));
         return new RuntimeConfig(modules, queues, pushAuth(v, pushAuthOff), port, maxBody, shutdown, pushAuthOff, http,
-                metrics(v));
+                metrics(v), logs(v));
+    }
+
+    private LogSettings logs(Values v) {
+        boolean json = "json".equals(v.choice(Keys.Global.LOG_FORMAT.env, "text", List.of("text", "json")));
+        return new LogSettings(json, Optional.ofNullable(v.string(Keys.Global.LOG_GCP_PROJECT.env)));
     }
 
     private MetricsSettings metrics(Values v) {

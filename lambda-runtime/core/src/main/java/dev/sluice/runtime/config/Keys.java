@@ -36,7 +36,9 @@ final class Keys {
         METRICS_HOST("SLUICE_METRICS_HOST", "sluice.metrics.host"),
         METRICS_PORT("SLUICE_METRICS_PORT", "sluice.metrics.port"),
         METRICS_PATH("SLUICE_METRICS_PATH", "sluice.metrics.path"),
-        METRICS_DEPTH_INTERVAL("SLUICE_METRICS_DEPTH_INTERVAL", "sluice.metrics.depth-interval");
+        METRICS_DEPTH_INTERVAL("SLUICE_METRICS_DEPTH_INTERVAL", "sluice.metrics.depth-interval"),
+        LOG_FORMAT("SLUICE_LOG_FORMAT", "sluice.log.format"),
+        LOG_GCP_PROJECT("SLUICE_LOG_GCP_PROJECT", "sluice.log.gcp-project");
 
         final String env;
         final String property;

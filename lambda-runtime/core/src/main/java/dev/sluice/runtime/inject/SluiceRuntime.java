@@ -13,6 +13,7 @@ import dev.sluice.Interceptor;
 import dev.sluice.Router;
 import dev.sluice.core.Sluice;
 import dev.sluice.interceptor.LoggingInterceptor;
+import dev.sluice.observe.JsonLogListener;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.runtime.config.QueueConfig;
 import dev.sluice.runtime.config.RuntimeConfig;
@@ -65,6 +66,11 @@ public final class SluiceRuntime implements AutoCloseable {
     public static SluiceRuntime start(RuntimeConfig config, Sluice.Builder sluiceBuilder, List<Module> extraModules) {
         List<Module> modules = new ArrayList<>(ModuleLoader.load(config.modules(), classLoader()));
         modules.addAll(extraModules);
+        if (config.logs().json()) {
+            JsonLogListener.Builder logs = JsonLogListener.builder();
+            config.logs().gcpProject().ifPresent(logs::gcpProject);
+            sluiceBuilder.listener(logs.build());
+        }
         Sluice sluice = sluiceBuilder.build();
         try {
             openQueues(config, sluice);

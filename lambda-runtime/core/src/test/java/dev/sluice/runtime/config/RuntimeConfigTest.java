@@ -135,6 +135,17 @@ class RuntimeConfigTest {
     }
 
     @Test
+    void logFormatIsTextOrJson() {
+        assertThat(RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a"), new Properties()).logs())
+                .isEqualTo(LogSettings.defaults());
+        RuntimeConfig c = RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_LOG_FORMAT", "json",
+                "SLUICE_LOG_GCP_PROJECT", "acme"), new Properties());
+        assertThat(c.logs()).isEqualTo(new LogSettings(true, java.util.Optional.of("acme")));
+        assertThatThrownBy(() -> RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_LOG_FORMAT", "xml"),
+                new Properties())).hasMessageContaining("SLUICE_LOG_FORMAT is 'xml': write one of text, json");
+    }
+
+    @Test
     void fixedRetryUsesTheInitialDelay() {
         RuntimeConfig c = RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_QUEUE_A_RETRY", "FIXED",
                 "SLUICE_QUEUE_A_RETRY_INITIAL_DELAY", "1500ms", "SLUICE_QUEUE_A_RETRY_MAX_DELAY", "1s"), new Properties());
