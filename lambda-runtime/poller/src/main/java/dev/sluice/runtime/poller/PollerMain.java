@@ -7,6 +7,7 @@ import dev.sluice.core.Sluice;
 import dev.sluice.runtime.config.QueueConfig;
 import dev.sluice.runtime.config.RuntimeConfig;
 import dev.sluice.runtime.inject.SluiceRuntime;
+import dev.sluice.runtime.metrics.MetricsEndpoint;
 import dev.sluice.worker.Worker;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +52,11 @@ public final class PollerMain implements AutoCloseable {
     public static PollerMain start(RuntimeConfig config, Sluice.Builder builder, List<Module> extraModules) {
         Optional<MetricsEndpoint> metrics = MetricsEndpoint.open(config.metrics());
         metrics.ifPresent(m -> builder.listener(m.listener()));
+        List<Module> modules = new ArrayList<>(extraModules);
+        metrics.ifPresent(m -> modules.add(m.module()));
         SluiceRuntime runtime;
         try {
-            runtime = SluiceRuntime.start(config, builder, extraModules);
+            runtime = SluiceRuntime.start(config, builder, modules);
         } catch (RuntimeException e) {
             metrics.ifPresent(MetricsEndpoint::close);
             throw e;

@@ -1,4 +1,4 @@
-package dev.sluice.runtime.poller;
+package dev.sluice.runtime.metrics;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.QueueSpec;
@@ -40,6 +40,11 @@ final class PrometheusEndpoint implements MetricsEndpoint {
     @Override
     public SluiceListener listener() {
         return metrics;
+    }
+
+    @Override
+    public com.google.inject.Module module() {
+        return binder -> binder.bind(io.micrometer.core.instrument.MeterRegistry.class).toInstance(registry);
     }
 
     @Override

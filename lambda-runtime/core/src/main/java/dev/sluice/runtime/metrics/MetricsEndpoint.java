@@ -1,4 +1,4 @@
-package dev.sluice.runtime.poller;
+package dev.sluice.runtime.metrics;
 
 import dev.sluice.QueueSpec;
 import dev.sluice.core.Sluice;
@@ -10,11 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The poller's metrics endpoint, when there is one: the listener to register on the {@link Sluice} before it is
- * built, then the server, started once the queues are open. This interface names no Micrometer type, so the
- * poller runs without Micrometer on the class path; {@link #open} decides whether there is an endpoint.
+ * A host's metrics endpoint, when there is one: the listener to register on the {@link Sluice} before it is built
+ * (and a Guice module binding Micrometer's {@code MeterRegistry}, for handlers' own meters), then the server,
+ * started once the queues are open, on its own port ({@code SLUICE_METRICS_PORT}: on Cloud Run a sidecar collector
+ * scrapes it). This interface names no Micrometer type, so a host runs without Micrometer on the class path;
+ * {@link #open} decides whether there is an endpoint.
  */
-interface MetricsEndpoint extends AutoCloseable {
+public interface MetricsEndpoint extends AutoCloseable {
     Logger log = LoggerFactory.getLogger(MetricsEndpoint.class);
     /** The classes whose presence turns the endpoint on. */
     List<String> REQUIRED = List.of("dev.sluice.micrometer.SluiceMetrics",
@@ -38,6 +40,9 @@ interface MetricsEndpoint extends AutoCloseable {
 
     /** What records the metrics: register it on the {@code Sluice.Builder}. */
     SluiceListener listener();
+
+    /** Binds {@code io.micrometer.core.instrument.MeterRegistry} to the endpoint's registry. */
+    com.google.inject.Module module();
 
     /** Adds the depth gauges of {@code specs} and starts serving; returns the port it listens on. */
     int start(Sluice sluice, List<QueueSpec> specs);
