@@ -110,8 +110,15 @@ final class SendBatcher {
         for (int tries = 1; !remaining.isEmpty(); tries++) {
             List<Pending> again = new ArrayList<>();
             ErrorCode worst = ErrorCode.UNAVAILABLE;
+            java.time.Instant started = now();
             try {
                 List<SendResult> results = driver.send(remaining.stream().map(Pending::message).toList());
+                long sent = results.stream().filter(SendResult::succeeded).count();
+                java.time.Instant done = now();
+                if (sent > 0) {
+                    listener.onEvent(new SluiceEvent.BrokerCallCompleted(driver.uri(), done, SluiceEvent.Operation.SEND,
+                            (int) sent, java.time.Duration.between(started, done)));
+                }
                 for (int i = 0; i < remaining.size(); i++) {
                     Pending p = remaining.get(i);
                     SendResult r = i < results.size() ? results.get(i) : null;

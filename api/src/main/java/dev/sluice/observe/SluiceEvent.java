@@ -44,7 +44,8 @@ public sealed interface SluiceEvent {
     }
 
     /**
-     * An event was sent to a queue (a publish or a follow-up; dead letters have {@link DeadLettered}).
+     * An event was sent to a queue (a publish or a follow-up; dead letters have {@link DeadLettered}). Emitted by
+     * the sender once the broker confirmed: a consumer may already have received it.
      *
      * @param messageId the broker's id for it
      */
@@ -113,6 +114,18 @@ public sealed interface SluiceEvent {
 
     /** The lease of a message whose handler runs was extended to {@code lease} from now. */
     record LeaseExtended(URI queue, Instant at, String messageId, Duration lease) implements SluiceEvent {
+    }
+
+    /**
+     * A call to the broker succeeded: a receive (however many messages it brought, none included: the duration of
+     * a long poll is mostly waiting), a batched ack (its tries included), a send of a batch of publishes.
+     *
+     * @param operation which call ({@code SEND}, {@code RECEIVE} or {@code ACK})
+     * @param messages  how many messages it carried
+     * @param duration  how long it took
+     */
+    record BrokerCallCompleted(URI queue, Instant at, Operation operation, int messages, Duration duration)
+            implements SluiceEvent {
     }
 
     /**

@@ -91,8 +91,14 @@ final class Acknowledger {
     }
 
     private void ackWithRetries(List<InboundMessage> batch) {
+        java.time.Instant started = retry.scheduler().now();
         try {
             List<AckFailure> failures = retry.ack(driver, batch);
+            java.time.Instant now = retry.scheduler().now();
+            if (failures.size() < batch.size()) {
+                listener.onEvent(new SluiceEvent.BrokerCallCompleted(driver.uri(), now, SluiceEvent.Operation.ACK,
+                        batch.size() - failures.size(), java.time.Duration.between(started, now)));
+            }
             for (AckFailure f : failures) {
                 log.warn("ack of message {} on {} failed ({}: {}); it will be redelivered", f.message().messageId(),
                         driver.uri(), f.error().code(), f.error().message());

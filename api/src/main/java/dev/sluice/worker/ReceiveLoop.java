@@ -81,9 +81,13 @@ final class ReceiveLoop implements Runnable {
                 return;
             }
             List<InboundMessage> received;
+            java.time.Instant started = retry.scheduler().now();
             try {
                 received = driver.receive(slots, LONG_POLL);
                 consecutiveFailures = 0;
+                java.time.Instant now = retry.scheduler().now();
+                listener.onEvent(new SluiceEvent.BrokerCallCompleted(driver.uri(), now, SluiceEvent.Operation.RECEIVE,
+                        received.size(), java.time.Duration.between(started, now)));
             } catch (InterruptedException e) {
                 permits.release(slots);
                 return;

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <tr><td>{@value #ACTIVE}</td><td>gauge</td><td>handlers running now</td><td></td></tr>
  *   <tr><td>{@value #RELEASED}</td><td>counter</td><td>deliveries given back unhandled</td><td></td></tr>
  *   <tr><td>{@value #LEASE_EXTENSIONS}</td><td>counter</td><td>lease extensions</td><td></td></tr>
+ *   <tr><td>{@value #OPERATION_DURATION}</td><td>timer (histogram)</td><td>broker calls that succeeded (a receive's long poll included)</td><td>operation</td></tr>
  *   <tr><td>{@value #BROKER_ERRORS}</td><td>counter</td><td>broker calls failed for good</td><td>operation, {@code error.type}</td></tr>
  * </table>
  */
@@ -58,6 +59,8 @@ public final class SluiceMetrics implements SluiceListener {
     public static final String RELEASED = "sluice.released.messages";
     /** Sluice: lease extensions. */
     public static final String LEASE_EXTENSIONS = "sluice.lease.extensions";
+    /** OpenTelemetry: duration of a broker call (send, receive, ack) that succeeded. */
+    public static final String OPERATION_DURATION = "messaging.client.operation.duration";
     /** Sluice: broker calls that failed for good. */
     public static final String BROKER_ERRORS = "sluice.broker.errors";
 
@@ -114,6 +117,9 @@ public final class SluiceMetrics implements SluiceListener {
             counter(new Key(RELEASED, r.queue(), null, null, null, null)).increment();
         } else if (event instanceof SluiceEvent.LeaseExtended l) {
             counter(new Key(LEASE_EXTENSIONS, l.queue(), null, null, null, null)).increment();
+        } else if (event instanceof SluiceEvent.BrokerCallCompleted c) {
+            timer(new Key(OPERATION_DURATION, c.queue(), null, null, c.operation().name().toLowerCase(Locale.ROOT), null))
+                    .record(c.duration());
         } else if (event instanceof SluiceEvent.BrokerCallFailed f) {
             counter(new Key(BROKER_ERRORS, f.queue(), null, null, f.operation().name().toLowerCase(Locale.ROOT),
                     f.code().name().toLowerCase(Locale.ROOT))).increment(Math.max(1, f.messages()));

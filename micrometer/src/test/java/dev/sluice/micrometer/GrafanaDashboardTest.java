@@ -67,6 +67,7 @@ class GrafanaDashboardTest {
                 new DeadLetterReason(DeadLetterReason.Cause.PERMANENT_FAILURE, null, null, 1, q.toString(), now, now, null)));
         metrics.onEvent(new SluiceEvent.Released(q, now, "m"));
         metrics.onEvent(new SluiceEvent.LeaseExtended(q, now, "m", Duration.ofSeconds(30)));
+        metrics.onEvent(new SluiceEvent.BrokerCallCompleted(q, now, SluiceEvent.Operation.SEND, 1, Duration.ofMillis(3)));
         metrics.onEvent(new SluiceEvent.BrokerCallFailed(q, now, SluiceEvent.Operation.ACK, ErrorCode.THROTTLED, 1, "x"));
         try (Sluice sluice = Sluice.builder().scheduler(clock).build()) {
             QueueDepthGauges.register(registry, sluice, QueueSpec.of(q.toString()));

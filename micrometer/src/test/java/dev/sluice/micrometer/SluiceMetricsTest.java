@@ -99,6 +99,10 @@ class SluiceMetricsTest {
                 .max(TimeUnit.SECONDS)).isEqualTo(61);
         assertThat(registry.get(SluiceMetrics.ACTIVE).gauge().value()).isZero();
         assertThat(registry.find(SluiceMetrics.BROKER_ERRORS).counters()).isEmpty();
+        assertThat(registry.get(SluiceMetrics.OPERATION_DURATION).tags("messaging.operation.name", "send").timer().count())
+                .as("the 15 publishes went in one or more batched sends").isPositive();
+        assertThat(registry.get(SluiceMetrics.OPERATION_DURATION).tags("messaging.operation.name", "receive").timer().count()).isPositive();
+        assertThat(registry.get(SluiceMetrics.OPERATION_DURATION).tags("messaging.operation.name", "ack").timer().count()).isPositive();
 
         // bounded tags only: no message or event id anywhere
         for (Meter m : registry.getMeters()) {
