@@ -1,6 +1,7 @@
 package dev.sluice.inmemory;
 
 import dev.sluice.ErrorCode;
+import dev.sluice.QueueDepth;
 import dev.sluice.QueueSpec;
 import dev.sluice.spi.AckFailure;
 import dev.sluice.spi.Capabilities;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The driver for {@code mem://name}: a translation onto {@link MemoryQueue}. */
 final class MemoryDriver implements QueueDriver {
@@ -87,6 +89,14 @@ final class MemoryDriver implements QueueDriver {
         MemoryQueue dlq = broker.queue(MemoryDriverProvider.queueName(deadLetterUri));
         queue.configure(spec.lease(), spec.maxDeliveryAttempts(), dlq);
         return List.of();
+    }
+
+    /** Exact: visible counts the messages waiting behind an earlier one of their key too (as SQS FIFO does). */
+    @Override
+    public QueueDepth depth() {
+        MemoryQueue.Stats s = queue.stats();
+        return new QueueDepth(uri, OptionalLong.of(s.ready() + s.waitingInLanes()), OptionalLong.of(s.leased()),
+                OptionalLong.of(s.delayed()), queue.oldestAge(), "");
     }
 
     @Override

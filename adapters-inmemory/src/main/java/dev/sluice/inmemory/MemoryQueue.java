@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,7 +36,7 @@ public final class MemoryQueue {
     private final Map<String, Message> leased = new HashMap<>();
     private final Map<String, ArrayDeque<Message>> lanes = new HashMap<>();
     private final LinkedHashMap<String, Sent> deduplication = new LinkedHashMap<>();
-    private int delayed;
+    private final java.util.Set<Message> delayed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private long sequence;
     private Duration lease = Duration.ofSeconds(30);
     private int maxReceiveCount;
@@ -84,7 +85,20 @@ public final class MemoryQueue {
         lock.lock();
         try {
             int waiting = lanes.values().stream().mapToInt(ArrayDeque::size).sum();
-            return new Stats(ready.size(), delayed, leased.size(), waiting);
+            return new Stats(ready.size(), delayed.size(), leased.size(), waiting);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How long the oldest message not yet acknowledged (in any state) has been in the queue; empty when none. */
+    Optional<Duration> oldestAge() {
+        lock.lock();
+        try {
+            Instant oldest = java.util.stream.Stream.of(ready.stream(), leased.values().stream(), delayed.stream(),
+                            lanes.values().stream().flatMap(ArrayDeque::stream))
+                    .flatMap(x -> x).map(m -> m.publishTime).min(Instant::compareTo).orElse(null);
+            return oldest == null ? Optional.empty() : Optional.of(Duration.between(oldest, scheduler.now()));
         } finally {
             lock.unlock();
         }
@@ -224,11 +238,11 @@ public final class MemoryQueue {
             available.signal();
             return;
         }
-        delayed++;
+        delayed.add(m);
         scheduler.schedule(wait, () -> {
             lock.lock();
             try {
-                delayed--;
+                delayed.remove(m);
                 ready.add(m);
                 available.signal();
             } finally {

@@ -7,6 +7,7 @@ import dev.sluice.ErrorCode;
 import dev.sluice.QueueSpec;
 import dev.sluice.core.Sluice;
 import dev.sluice.SluiceException;
+import dev.sluice.observe.SluiceEvent;
 import dev.sluice.spi.AckFailure;
 import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.DriverContext;
@@ -35,7 +36,13 @@ import org.junit.jupiter.api.Test;
 class BrokerFailuresTest {
     private final VirtualClock clock = new VirtualClock();
     private final FlakyProvider flaky = new FlakyProvider();
-    private final Sluice sluice = Sluice.builder().scheduler(clock).driver(flaky).build();
+    private final List<SluiceEvent> events = new CopyOnWriteArrayList<>();
+    private final Sluice sluice = Sluice.builder().scheduler(clock).driver(flaky).listener(events::add).build();
+
+    private List<SluiceEvent.BrokerCallFailed> failures(SluiceEvent.Operation operation) {
+        return events.stream().filter(e -> e instanceof SluiceEvent.BrokerCallFailed f && f.operation() == operation)
+                .map(SluiceEvent.BrokerCallFailed.class::cast).toList();
+    }
 
     @AfterEach
     void close() {
@@ -59,6 +66,26 @@ class BrokerFailuresTest {
             Await.until("handled after the broker recovered", () -> handled.contains("j-1"));
             Await.until("healthy again", () -> worker.health().healthy());
         }
+        assertThat(failures(SluiceEvent.Operation.RECEIVE)).as("each failed receive reported").hasSize(3)
+                .allSatisfy(f -> {
+                    assertThat(f.queue()).isEqualTo(URI.create("flaky://jobs"));
+                    assertThat(f.code()).isEqualTo(ErrorCode.UNKNOWN);
+                });
+    }
+
+    @Test
+    void anAckThatFailsForGoodIsReportedOnceWithItsCode() throws Exception {
+        flaky.ackFailures.set(1);
+        flaky.ackError = ErrorCode.PERMISSION_DENIED;
+        QueueSpec spec = QueueSpec.of("flaky://denied");
+        try (Worker worker = sluice.worker(spec).on("job", (e, d) -> { }).start()) {
+            sluice.publisher(spec.uri()).publish(event("d-1")).get();
+            Await.until("the ack failure reported", () -> failures(SluiceEvent.Operation.ACK).size() == 1);
+        }
+        SluiceEvent.BrokerCallFailed f = failures(SluiceEvent.Operation.ACK).get(0);
+        assertThat(f.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+        assertThat(f.messages()).isEqualTo(1);
+        assertThat(flaky.ackTimes).as("not retried: the error is not retryable").hasSize(1);
     }
 
     @Test
@@ -93,6 +120,8 @@ class BrokerFailuresTest {
         }
         sent.get();
         assertThat(flaky.sendTimes).hasSize(3);
+        assertThat(failures(SluiceEvent.Operation.SEND)).as("retried sends that succeeded are no failure").isEmpty();
+        assertThat(events).filteredOn(e -> e instanceof SluiceEvent.Published).hasSize(1);
         // throttled: 4 x 100 ms, then 4 x 200 ms
         assertThat(Duration.between(flaky.sendTimes.get(0), flaky.sendTimes.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(400));
         assertThat(Duration.between(flaky.sendTimes.get(1), flaky.sendTimes.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(800));

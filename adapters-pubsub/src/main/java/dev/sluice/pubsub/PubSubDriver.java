@@ -21,6 +21,7 @@ import com.google.pubsub.v1.PullRequest;
 import com.google.pubsub.v1.PullResponse;
 import com.google.pubsub.v1.ReceivedMessage;
 import dev.sluice.ErrorCode;
+import dev.sluice.QueueDepth;
 import dev.sluice.QueueSpec;
 import dev.sluice.spi.AckFailure;
 import dev.sluice.spi.Capabilities;
@@ -288,6 +289,19 @@ final class PubSubDriver implements QueueDriver {
      * {@link SubscriberStub}), {@link TopicAdminClient} and {@link SubscriptionAdminClient}. They belong to
      * the driver: do not close them.
      */
+    /**
+     * Unknown, saying where to look: Pub/Sub's API (publisher, subscriber and admin alike) has no call that
+     * reports a subscription's backlog. Cloud Monitoring has it, per subscription:
+     * {@code pubsub.googleapis.com/subscription/num_undelivered_messages} (messages not yet acked: visible and in
+     * flight together) and {@code .../oldest_unacked_message_age}; Pub/Sub has no delayed messages to count.
+     */
+    @Override
+    public QueueDepth depth() {
+        return QueueDepth.unknown(uri(), "Pub/Sub's API does not report a subscription's backlog; read the Cloud"
+                + " Monitoring metrics pubsub.googleapis.com/subscription/num_undelivered_messages and"
+                + " pubsub.googleapis.com/subscription/oldest_unacked_message_age for " + address.subscriptionName());
+    }
+
     @Override
     public <T> Optional<T> unwrap(Class<T> type) {
         if (type == Publisher.class || type == PublisherInterface.class) return Optional.of(type.cast(clients.publisher(false)));

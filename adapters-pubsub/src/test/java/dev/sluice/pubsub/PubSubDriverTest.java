@@ -53,6 +53,20 @@ class PubSubDriverTest {
     }
 
     @Test
+    void depthIsUnknownAndSaysWhichCloudMonitoringMetricsHoldIt() {
+        try (QueueDriver d = fx.driver(TestServerFixture.uri("depth-topic"))) {
+            dev.sluice.QueueDepth depth = d.depth();
+            assertThat(depth.queue()).isEqualTo(d.uri());
+            assertThat(depth.visible()).isEmpty();
+            assertThat(depth.inFlight()).isEmpty();
+            assertThat(depth.delayed()).isEmpty();
+            assertThat(depth.oldestAge()).isEmpty();
+            assertThat(depth.note()).contains("subscription/num_undelivered_messages")
+                    .contains("subscription/oldest_unacked_message_age");
+        }
+    }
+
+    @Test
     void capabilitiesAreThoseOfPubSub() {
         try (QueueDriver d = fx.driver(TestServerFixture.uri("caps-topic"))) {
             Capabilities c = d.capabilities();

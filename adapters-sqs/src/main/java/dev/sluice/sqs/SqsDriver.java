@@ -1,6 +1,7 @@
 package dev.sluice.sqs;
 
 import dev.sluice.ErrorCode;
+import dev.sluice.QueueDepth;
 import dev.sluice.QueueSpec;
 import dev.sluice.SluiceException;
 import dev.sluice.spi.AckFailure;
@@ -38,6 +39,7 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
@@ -353,6 +355,31 @@ final class SqsDriver implements QueueDriver {
         SqsProvisioner.Result result = new SqsProvisioner(client(), address, context).provision(spec, deadLetterUri, (int) lease);
         if (result.queueUrl() != null) queueUrl = result.queueUrl();
         return result.mismatches();
+    }
+
+    /** What SQS says of the queue's backlog, so its caller need not know SQS cannot tell the oldest message's age. */
+    static final String NO_OLDEST_AGE = "SQS gives the age of the oldest message only as the CloudWatch metric"
+            + " ApproximateAgeOfOldestMessage (namespace AWS/SQS, dimension QueueName), not through its API";
+
+    /**
+     * One {@code GetQueueAttributes}: {@code ApproximateNumberOfMessages} (visible),
+     * {@code ...NotVisible} (in flight) and {@code ...Delayed}; approximate, as SQS says. The oldest message's age
+     * is a CloudWatch metric only, so it is empty here with a note saying so.
+     */
+    @Override
+    public QueueDepth depth() {
+        String url = queueUrl();
+        Map<QueueAttributeName, String> a = call(client().getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)), "sqs:GetQueueAttributes").attributes();
+        return new QueueDepth(uri(), count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+                count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
+                count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED), Optional.empty(), NO_OLDEST_AGE);
+    }
+
+    private static java.util.OptionalLong count(Map<QueueAttributeName, String> attributes, QueueAttributeName name) {
+        String v = attributes.get(name);
+        return v == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Long.parseLong(v));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.sluice.core;
 
 import dev.sluice.ErrorCode;
+import dev.sluice.EventDecorator;
 import dev.sluice.Events;
 import dev.sluice.OutgoingEvent;
 import dev.sluice.PublishOptions;
@@ -9,6 +10,8 @@ import dev.sluice.Publisher;
 import dev.sluice.SluiceException;
 
 import dev.sluice.codec.CloudEventCodec;
+import dev.sluice.observe.SluiceEvent;
+import dev.sluice.observe.SluiceListener;
 import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;
@@ -20,16 +23,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The {@link Publisher} of one queue: checks, encodes with the codec, and sends through the queue's {@link SendBatcher}. */
+/**
+ * The {@link Publisher} of one queue: checks, encodes with the codec, and sends through the queue's
+ * {@link SendBatcher}; reports each event the broker took ({@link SluiceEvent.Published}). Events pass the
+ * {@link EventDecorator}s first, each shielded (one that throws is logged and skipped).
+ */
 final class QueuePublisher implements Publisher {
+    private static final Logger log = LoggerFactory.getLogger(QueuePublisher.class);
     private final QueueDriver driver;
     private final CloudEventCodec codec;
     private final Events events;
     private final SendBatcher batcher;
+    private final SluiceListener listener;
+    private final List<EventDecorator> decorators;
 
-    QueuePublisher(QueueDriver driver, Events events, SendBatcher batcher) {
+    QueuePublisher(QueueDriver driver, Events events, SendBatcher batcher, SluiceListener listener,
+                   List<EventDecorator> decorators) {
         this.driver = driver;
+        this.listener = listener;
+        this.decorators = List.copyOf(decorators);
         this.codec = new CloudEventCodec(driver.capabilities());
         this.events = events;
         this.batcher = batcher;
@@ -42,16 +57,41 @@ final class QueuePublisher implements Publisher {
 
     @Override
     public CompletableFuture<PublishResult> publish(CloudEvent event, PublishOptions options) {
-        return batcher.submit(List.of(prepare(new OutgoingEvent(event, options)))).get(0);
+        return reported(event, batcher.submit(List.of(prepare(new OutgoingEvent(event, options)))).get(0));
     }
 
     @Override
     public CompletableFuture<List<PublishResult>> publishAll(List<OutgoingEvent> outgoing) {
         List<OutboundMessage> messages = new ArrayList<>(outgoing.size());
         for (OutgoingEvent o : outgoing) messages.add(prepare(o));
-        List<CompletableFuture<PublishResult>> futures = batcher.submit(messages);
+        List<CompletableFuture<PublishResult>> submitted = batcher.submit(messages);
+        List<CompletableFuture<PublishResult>> futures = new ArrayList<>(submitted.size());
+        for (int i = 0; i < submitted.size(); i++) futures.add(reported(outgoing.get(i).event(), submitted.get(i)));
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
                 .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** The event after every decorator; a decorator that throws or returns null is skipped. */
+    private CloudEvent decorated(CloudEvent event) {
+        CloudEvent e = event;
+        for (EventDecorator d : decorators) {
+            try {
+                CloudEvent next = d.decorate(e, driver.uri());
+                if (next != null) e = next;
+            } catch (RuntimeException ex) {
+                log.warn("event decorator {} failed on event {} to {}; skipped", d, event.getId(), driver.uri(), ex);
+            }
+        }
+        return e;
+    }
+
+    /** Reports the send once the broker took it, before the caller sees the result. */
+    private CompletableFuture<PublishResult> reported(CloudEvent event, CompletableFuture<PublishResult> sent) {
+        return sent.thenApply(r -> {
+            listener.onEvent(new SluiceEvent.Published(driver.uri(), batcher.now(), event.getId(), event.getType(),
+                    r.messageId()));
+            return r;
+        });
     }
 
     @Override
@@ -68,7 +108,7 @@ final class QueuePublisher implements Publisher {
         Capabilities caps = driver.capabilities();
         String id = o.event().getId();
         checkOptions(id, o.options(), caps);
-        OutboundMessage m = codec.encode(o.event(), withDefaultDeduplicationId(o.options(), caps));
+        OutboundMessage m = codec.encode(decorated(o.event()), withDefaultDeduplicationId(o.options(), caps));
         checkLimits(m, caps);
         return m;
     }

@@ -5,6 +5,8 @@ import dev.sluice.PublishResult;
 import dev.sluice.Redaction;
 import dev.sluice.SluiceException;
 import dev.sluice.internal.BrokerRetry;
+import dev.sluice.observe.SluiceEvent;
+import dev.sluice.observe.SluiceListener;
 import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;
 import dev.sluice.spi.SendResult;
@@ -20,11 +22,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * Turns single sends into batches of the broker's maximum (Go CDK's batcher): messages wait in a queue and
  * up to {@code senders} threads drain it, each sending what has gathered. On a broker that keeps order
  * there is one sender, so messages of one key leave in the order they were published. Retryable failures
- * are sent again by the one {@link BrokerRetry} loop; the driver itself never retries.
+ * are sent again by the one {@link BrokerRetry} loop; the driver itself never retries. Sends that fail for
+ * good are reported ({@link SluiceEvent.BrokerCallFailed}).
  */
 final class SendBatcher {
     private final QueueDriver driver;
     private final BrokerRetry retry;
+    private final SluiceListener listener;
     private final Executor executor;
     private final int maxSenders;
     private final int maxBatch;
@@ -37,9 +41,10 @@ final class SendBatcher {
     private record Pending(OutboundMessage message, CompletableFuture<PublishResult> result) {
     }
 
-    SendBatcher(QueueDriver driver, Executor executor, int maxSenders, BrokerRetry retry) {
+    SendBatcher(QueueDriver driver, Executor executor, int maxSenders, BrokerRetry retry, SluiceListener listener) {
         this.driver = driver;
         this.retry = retry;
+        this.listener = listener;
         this.executor = executor;
         this.maxBatch = driver.capabilities().maxBatchSize();
         this.maxSenders = driver.capabilities().ordering() ? 1 : Math.max(1, maxSenders);
@@ -106,8 +111,15 @@ final class SendBatcher {
         for (int tries = 1; !remaining.isEmpty(); tries++) {
             List<Pending> again = new ArrayList<>();
             ErrorCode worst = ErrorCode.UNAVAILABLE;
+            java.time.Instant started = now();
             try {
                 List<SendResult> results = driver.send(remaining.stream().map(Pending::message).toList());
+                long sent = results.stream().filter(SendResult::succeeded).count();
+                java.time.Instant done = now();
+                if (sent > 0) {
+                    listener.onEvent(new SluiceEvent.BrokerCallCompleted(driver.uri(), done, SluiceEvent.Operation.SEND,
+                            (int) sent, java.time.Duration.between(started, done)));
+                }
                 for (int i = 0; i < remaining.size(); i++) {
                     Pending p = remaining.get(i);
                     SendResult r = i < results.size() ? results.get(i) : null;
@@ -117,6 +129,7 @@ final class SendBatcher {
                         again.add(p);
                         if (r != null && r.error().code() == ErrorCode.THROTTLED) worst = ErrorCode.THROTTLED;
                     } else {
+                        failed(r.error().code(), 1, r.error().message());
                         p.result().completeExceptionally(QueuePublisher.failure(p.message(), r.error()));
                     }
                 }
@@ -124,6 +137,7 @@ final class SendBatcher {
                 SluiceException wrapped = e instanceof SluiceException s ? s
                         : new SluiceException(ErrorCode.UNKNOWN, "send to " + Redaction.uri(driver.uri()) + " failed: " + e, e);
                 if (!retry.retries(wrapped.code(), tries)) {
+                    failed(wrapped.code(), remaining.size(), String.valueOf(wrapped.getMessage()));
                     remaining.forEach(p -> p.result().completeExceptionally(wrapped));
                     return;
                 }
@@ -144,8 +158,19 @@ final class SendBatcher {
             Thread.currentThread().interrupt();
             SluiceException stopped = new SluiceException(ErrorCode.UNAVAILABLE, "send to " + Redaction.uri(driver.uri())
                     + " interrupted while waiting to try again", e);
+            failed(ErrorCode.UNAVAILABLE, waiting.size(), String.valueOf(stopped.getMessage()));
             waiting.forEach(p -> p.result().completeExceptionally(stopped));
             return false;
         }
+    }
+
+    /** The scheduler's now, for reports. */
+    java.time.Instant now() {
+        return retry.scheduler().now();
+    }
+
+    private void failed(ErrorCode code, int messages, String message) {
+        listener.onEvent(new SluiceEvent.BrokerCallFailed(driver.uri(), now(), SluiceEvent.Operation.SEND, code, messages,
+                message));
     }
 }

@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sluice.ConfigurationException;
+import dev.sluice.EventDecorator;
 import dev.sluice.Events;
 import dev.sluice.Interceptor;
 import dev.sluice.Publisher;
 import dev.sluice.QueueSpec;
 import dev.sluice.Redaction;
+import dev.sluice.QueueStats;
 import dev.sluice.Router;
 import dev.sluice.Scheduler;
 import dev.sluice.internal.BrokerRetry;
+import dev.sluice.observe.SluiceListener;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.Pipelines;
 import dev.sluice.spi.Capabilities;
@@ -58,6 +61,8 @@ public final class Sluice implements Pipelines, AutoCloseable {
     private final Scheduler scheduler;
     private final boolean ownsScheduler;
     private final Events events;
+    private final SluiceListener listener;
+    private final List<EventDecorator> decorators;
     private final ExecutorService io;
     private final Map<URI, QueueDriver> drivers = new ConcurrentHashMap<>();
     private final Map<URI, Publisher> publishers = new ConcurrentHashMap<>();
@@ -69,6 +74,8 @@ public final class Sluice implements Pipelines, AutoCloseable {
         this.ownsScheduler = b.scheduler == null;
         this.context = new DriverContext(scheduler, b.environment);
         this.events = new Events(b.mapper != null ? b.mapper : defaultMapper(), b.source, scheduler);
+        this.listener = SluiceListener.of(b.listeners);
+        this.decorators = List.copyOf(b.decorators);
         AtomicInteger n = new AtomicInteger();
         this.io = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "sluice-io-" + n.incrementAndGet());
@@ -100,7 +107,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
     /** A publisher to {@code uri}; one per URI, shared. */
     public Publisher publisher(URI uri) {
         return publishers.computeIfAbsent(uri, u -> new QueuePublisher(driver(u), events,
-                new SendBatcher(driver(u), io, 4, BrokerRetry.forCalls(scheduler))));
+                new SendBatcher(driver(u), io, 4, BrokerRetry.forCalls(scheduler), listener), listener, decorators));
     }
 
     /** Starts building a worker on {@code spec}'s queue. */
@@ -120,6 +127,17 @@ public final class Sluice implements Pipelines, AutoCloseable {
     }
 
     /**
+     * The depth of {@code spec}'s queue and of its dead-letter queue, as the broker reports them now (one call
+     * to each; exact on {@code mem://}, approximate on SQS, what Pub/Sub cannot tell left empty with a note
+     * saying where to read it). Opens the queue like a worker does. A failed call throws a
+     * {@link dev.sluice.SluiceException}.
+     */
+    public QueueStats stats(QueueSpec spec) {
+        OpenQueue q = open(spec);
+        return new QueueStats(q.driver().depth(), q.deadLetterQueue().depth());
+    }
+
+    /**
      * Host SPI: the message pipeline for a host that obtains messages itself (the Lambda and Cloud Run hosts); the
      * {@link Worker} builds its own. Opens and checks the queue like a worker does. The interceptors are
      * exactly those given, outermost first: add a {@link dev.sluice.interceptor.LoggingInterceptor} for the
@@ -134,7 +152,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
     public Pipeline pipeline(QueueSpec spec, Router router, List<Interceptor> interceptors, Publisher followUps) {
         OpenQueue q = open(spec);
         return new Pipeline(spec, q.driver(), q.deadLetterQueue(), router, interceptors, events,
-                followUps != null ? followUps : publisher(spec.uri()), scheduler);
+                followUps != null ? followUps : publisher(spec.uri()), scheduler, listener);
     }
 
     /**
@@ -193,6 +211,11 @@ public final class Sluice implements Pipelines, AutoCloseable {
         return events;
     }
 
+    /** Where every part of this Sluice reports what it does: the registered listeners, in order, shielded. */
+    public SluiceListener listener() {
+        return listener;
+    }
+
     /** The time source every part of this Sluice uses. */
     @Override
     public Scheduler scheduler() {
@@ -230,6 +253,8 @@ public final class Sluice implements Pipelines, AutoCloseable {
         private Scheduler scheduler;
         private URI source = URI.create("/sluice");
         private Function<String, String> environment = System::getenv;
+        private final List<SluiceListener> listeners = new ArrayList<>();
+        private final List<EventDecorator> decorators = new ArrayList<>();
 
         private Builder() {
             for (DriverProvider p : ServiceLoader.load(DriverProvider.class)) providers.putIfAbsent(p.scheme(), p);
@@ -246,6 +271,18 @@ public final class Sluice implements Pipelines, AutoCloseable {
 
         /** Environment lookup for drivers (default {@link System#getenv(String)}). */
         public Builder environment(Function<String, String> v) { environment = Objects.requireNonNull(v); return this; }
+
+        /**
+         * Adds a listener of what Sluice does (metrics, traces, logs); several are called in the order added, and
+         * one that throws is logged and never breaks processing.
+         */
+        public Builder listener(SluiceListener v) { listeners.add(Objects.requireNonNull(v)); return this; }
+
+        /**
+         * Adds a decorator of every event this Sluice's publishers send (follow-ups included), such as the tracing
+         * context; several run in the order added, and one that throws is logged and skipped.
+         */
+        public Builder decorator(EventDecorator v) { decorators.add(Objects.requireNonNull(v)); return this; }
 
         /** Adds or replaces the driver for its scheme. */
         public Builder driver(DriverProvider provider) { providers.put(provider.scheme(), provider); return this; }

@@ -40,11 +40,11 @@ final class DeadLetterer {
         if (results.isEmpty() || !results.get(0).succeeded()) {
             String why = results.isEmpty() ? "no result" : results.get(0).error().message();
             throw new SluiceException(results.isEmpty() ? dev.sluice.ErrorCode.UNKNOWN : results.get(0).error().code(),
-                    "dead-letter queue " + uri() + " did not take message " + message.messageId() + ": " + why);
+                    "dead-letter queue " + Redaction.uri(uri()) + " did not take message " + message.messageId() + ": " + why);
         }
     }
 
-    String uri() {
-        return Redaction.uri(deadLetterQueue.uri());
+    java.net.URI uri() {
+        return deadLetterQueue.uri();
     }
 }

@@ -1,6 +1,11 @@
 package dev.sluice.pipeline;
 
+import dev.sluice.ErrorCode;
 import dev.sluice.Scheduler;
+import dev.sluice.SluiceException;
+import dev.sluice.observe.SluiceEvent;
+import dev.sluice.observe.SluiceListener;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -11,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * extends the lease by a full one, until the handler ends or the queue's handler timeout is reached. At the
  * timeout it stops extending (so the broker's lease, never past the timeout by more than one lease, lets the
  * message go to another consumer) and interrupts the handler; the pipeline then routes the attempt as a
- * failure. Runs on the injected {@link Scheduler}, so a virtual clock drives it too.
+ * failure. Runs on the injected {@link Scheduler}, so a virtual clock drives it too. Reports each extension
+ * ({@link SluiceEvent.LeaseExtended}) and each failed one ({@link SluiceEvent.BrokerCallFailed}).
  */
 final class LeaseKeeper {
     private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
@@ -19,11 +25,15 @@ final class LeaseKeeper {
     private final Scheduler scheduler;
     private final Duration lease;
     private final Duration handlerTimeout;
+    private final URI queue;
+    private final SluiceListener listener;
 
-    LeaseKeeper(Scheduler scheduler, Duration lease, Duration handlerTimeout) {
+    LeaseKeeper(Scheduler scheduler, Duration lease, Duration handlerTimeout, URI queue, SluiceListener listener) {
         this.scheduler = scheduler;
         this.lease = lease;
         this.handlerTimeout = handlerTimeout;
+        this.queue = queue;
+        this.listener = listener;
     }
 
     /** Starts keeping the lease of the message {@code handler} works on; close the handle when it ends. */
@@ -72,8 +82,11 @@ final class LeaseKeeper {
             boolean extended;
             try {
                 extended = settlement.extendLease(lease);
+                if (extended) listener.onEvent(new SluiceEvent.LeaseExtended(queue, scheduler.now(), messageId, lease));
             } catch (RuntimeException e) {
                 log.warn("could not extend the lease of message {}: {}", messageId, e.toString());
+                listener.onEvent(new SluiceEvent.BrokerCallFailed(queue, scheduler.now(), SluiceEvent.Operation.EXTEND_LEASE,
+                        e instanceof SluiceException s ? s.code() : ErrorCode.UNKNOWN, 1, String.valueOf(e.getMessage())));
                 extended = true; // a failed call is tried again at the next beat
             }
             synchronized (this) {

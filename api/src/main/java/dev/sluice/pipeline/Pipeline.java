@@ -1,6 +1,7 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.DeadLetterReason.Cause;
+import dev.sluice.ErrorCode;
 import dev.sluice.EventHandler;
 import dev.sluice.Events;
 import dev.sluice.HandlerTimeoutException;
@@ -11,13 +12,17 @@ import dev.sluice.QueueSpec;
 import dev.sluice.Redaction;
 import dev.sluice.Router;
 import dev.sluice.Scheduler;
+import dev.sluice.SluiceException;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.codec.DecodeException;
+import dev.sluice.observe.SluiceEvent;
+import dev.sluice.observe.SluiceListener;
 import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;
 import io.cloudevents.CloudEvent;
 import java.time.Duration;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -44,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the lease is extended while the handler runs, up to the queue's handler timeout.</li>
  * </ul>
  * Hosts only say how a message arrives and how its outcome leaves, through a {@link Settlement}.
- * Hosts get one from {@link Pipelines} (a {@code Sluice} is one).
+ * Hosts get one from {@link Pipelines} (a {@code Sluice} is one). It reports what it does to its
+ * {@link SluiceListener} (received, handler started and finished, the settlement), the same on every host.
  */
 public final class Pipeline {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
@@ -62,6 +68,7 @@ public final class Pipeline {
     private final Scheduler scheduler;
     private final FailureClassifier classifier;
     private final LeaseKeeper leaseKeeper;
+    private final SluiceListener listener;
     private final FailureLedger ledger = new FailureLedger();
 
     /**
@@ -73,9 +80,11 @@ public final class Pipeline {
      * @param events          binds data, makes follow-up events
      * @param followUps       where {@link dev.sluice.Delivery#emit} publishes by default
      * @param scheduler       the time source
+     * @param listener        told what happens (shielded: a listener that throws is logged, never felt here)
      */
     public Pipeline(QueueSpec spec, QueueDriver source, QueueDriver deadLetterQueue, Router router,
-                    List<Interceptor> interceptors, Events events, Publisher followUps, Scheduler scheduler) {
+                    List<Interceptor> interceptors, Events events, Publisher followUps, Scheduler scheduler,
+                    SluiceListener listener) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.source = Objects.requireNonNull(source, "source");
         this.queue = Redaction.uri(spec.uri());
@@ -88,7 +97,13 @@ public final class Pipeline {
         this.deadLetterer = new DeadLetterer(deadLetterQueue);
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.classifier = new FailureClassifier(spec, () -> ThreadLocalRandom.current().nextDouble());
-        this.leaseKeeper = new LeaseKeeper(scheduler, spec.lease(), spec.handlerTimeout());
+        this.listener = SluiceListener.of(List.of(Objects.requireNonNull(listener, "listener")));
+        this.leaseKeeper = new LeaseKeeper(scheduler, spec.lease(), spec.handlerTimeout(), spec.uri(), this.listener);
+    }
+
+    /** Where this pipeline, and the host parts around it, report what they do. */
+    public SluiceListener listener() {
+        return listener;
     }
 
     /** The queue's spec. */
@@ -107,11 +122,20 @@ public final class Pipeline {
      * the FIFO stop rule).
      */
     public Outcome process(InboundMessage message, Settlement settlement) {
+        CloudEvent event = null;
+        DecodeException undecodable = null;
+        try {
+            event = codec.decode(message, spec.uri());
+        } catch (DecodeException e) {
+            undecodable = e;
+        }
         LeaseKeeper.Kept kept = leaseKeeper.keep(message.messageId(), settlement, Thread.currentThread());
-        Run run = new Run(message, attempt(message), kept);
+        Run run = new Run(message, attempt(message), kept, event);
+        listener.onEvent(new SluiceEvent.Received(spec.uri(), scheduler.now(), message.messageId(), run.eventId(),
+                run.eventType(), run.attempt(), run.eventTime()));
         Outcome outcome;
         try {
-            outcome = decide(run, settlement);
+            outcome = undecodable != null ? undecodable(run, undecodable) : decide(run, event, settlement);
         } finally {
             kept.close();
             if (kept.timedOut()) Thread.interrupted(); // the timeout's own interrupt, if the handler did not take it
@@ -126,24 +150,47 @@ public final class Pipeline {
     public void release(InboundMessage message, Settlement settlement) {
         ledger.gaveBack(message.messageId(), message.attempt());
         retry(message, Duration.ZERO, settlement);
+        listener.onEvent(new SluiceEvent.Released(spec.uri(), scheduler.now(), message.messageId()));
     }
 
     /**
-     * One message being processed: its attempt number (counted once, at the start) and its lease.
+     * One message being processed: its attempt number (counted once, at the start), its lease, and its
+     * CloudEvent (null when it did not decode).
      */
-    private record Run(InboundMessage message, int attempt, LeaseKeeper.Kept kept) {
+    private record Run(InboundMessage message, int attempt, LeaseKeeper.Kept kept, CloudEvent event) {
+        String eventId() {
+            return event == null ? null : event.getId();
+        }
+
+        String eventType() {
+            return event == null ? null : event.getType();
+        }
+
+        Instant eventTime() {
+            return event == null || event.getTime() == null ? null : event.getTime().toInstant();
+        }
     }
 
-    private Outcome decide(Run run, Settlement settlement) {
+    private Outcome undecodable(Run run, DecodeException e) {
+        log.warn("message {} on {} is not a valid CloudEvent ({}); sending it to the dead-letter queue",
+                run.message().messageId(), queue, e.getMessage());
+        return classifier.deadLetter(Cause.UNDECODABLE, e, run.attempt(), null, scheduler.now());
+    }
+
+    private Outcome decide(Run run, CloudEvent event, Settlement settlement) {
         InboundMessage message = run.message();
-        CloudEvent event;
-        try {
-            event = codec.decode(message, spec.uri());
-        } catch (DecodeException e) {
-            log.warn("message {} on {} is not a valid CloudEvent ({}); sending it to the dead-letter queue",
-                    message.messageId(), queue, e.getMessage());
-            return classifier.deadLetter(Cause.UNDECODABLE, e, run.attempt(), null, scheduler.now());
-        }
+        Instant started = scheduler.now();
+        listener.onEvent(new SluiceEvent.HandlerStarted(spec.uri(), started, message.messageId(), run.eventId(),
+                run.eventType(), run.attempt(), event));
+        Outcome outcome = intercepted(run, event, settlement);
+        Instant finished = scheduler.now();
+        listener.onEvent(new SluiceEvent.HandlerFinished(spec.uri(), finished, message.messageId(), run.eventId(),
+                run.eventType(), run.attempt(), outcome, Duration.between(started, finished), run.eventTime()));
+        return outcome;
+    }
+
+    private Outcome intercepted(Run run, CloudEvent event, Settlement settlement) {
+        InboundMessage message = run.message();
         // The handler sees the attempt the pipeline counts (give-backs excluded); none where the broker does not count.
         OptionalInt attempt = message.attempt().isPresent() ? OptionalInt.of(run.attempt()) : OptionalInt.empty();
         HandlerDelivery delivery = new HandlerDelivery(event, message, queue, events, followUps, settlement::extendLease,
@@ -198,13 +245,16 @@ public final class Pipeline {
                 deadLetterer.send(message, dl.reason());
             } catch (RuntimeException e) {
                 log.error("could not dead-letter message {} of {} to {}; it will be redelivered", message.messageId(),
-                        queue, deadLetterer.uri(), e);
+                        queue, Redaction.uri(deadLetterer.uri()), e);
+                brokerCallFailed(deadLetterer.uri(), SluiceEvent.Operation.SEND, e);
                 outcome = new Outcome.Retry(classifier.retryDelay(run.attempt()), e);
             }
         }
         if (outcome instanceof Outcome.Retry r) {
             ledger.handled(message.messageId(), message.attempt());
-            retry(message, r.delay(), settlement);
+            Duration delay = retry(message, r.delay(), settlement);
+            listener.onEvent(new SluiceEvent.RetryScheduled(spec.uri(), scheduler.now(), message.messageId(),
+                    run.eventId(), run.eventType(), run.attempt(), delay, r.cause()));
             return outcome;
         }
         ledger.settled(message.messageId());
@@ -213,11 +263,24 @@ public final class Pipeline {
         } catch (RuntimeException e) {
             log.warn("ack of message {} on {} failed ({}); it will be redelivered when its lease ends",
                     message.messageId(), queue, e.toString());
+            brokerCallFailed(spec.uri(), SluiceEvent.Operation.ACK, e);
         }
+        Instant now = scheduler.now();
+        listener.onEvent(outcome instanceof Outcome.DeadLetter dl
+                ? new SluiceEvent.DeadLettered(spec.uri(), now, message.messageId(), run.eventId(), run.eventType(),
+                        run.attempt(), deadLetterer.uri(), dl.reason())
+                : new SluiceEvent.Acked(spec.uri(), now, message.messageId(), run.eventId(), run.eventType(),
+                        run.attempt()));
         return outcome;
     }
 
-    private void retry(InboundMessage message, Duration delay, Settlement settlement) {
+    private void brokerCallFailed(URI uri, SluiceEvent.Operation operation, RuntimeException e) {
+        ErrorCode code = e instanceof SluiceException s ? s.code() : ErrorCode.UNKNOWN;
+        listener.onEvent(new SluiceEvent.BrokerCallFailed(uri, scheduler.now(), operation, code, 1, String.valueOf(e.getMessage())));
+    }
+
+    /** Gives the message back after {@code delay}, clamped to the broker's limit; returns the delay used. */
+    private Duration retry(InboundMessage message, Duration delay, Settlement settlement) {
         Duration d = delay;
         if (d.compareTo(capabilities.maxNackDelay()) > 0) {
             log.info("retry delay {}s for message {} clamped to {}s, the longest {} allows", d.toSeconds(),
@@ -229,7 +292,9 @@ public final class Pipeline {
         } catch (RuntimeException e) {
             log.warn("could not give back message {} on {} ({}); it will be redelivered when its lease ends",
                     message.messageId(), queue, e.toString());
+            brokerCallFailed(spec.uri(), SluiceEvent.Operation.NACK, e);
         }
+        return d;
     }
 
     private int attempt(InboundMessage message) {

@@ -1,5 +1,6 @@
 package dev.sluice.spi;
 
+import dev.sluice.QueueDepth;
 import dev.sluice.QueueSpec;
 import java.net.URI;
 import java.time.Duration;
@@ -72,6 +73,15 @@ public interface QueueDriver extends AutoCloseable {
      * layer decides whether a contradiction stops the start-up or is logged.
      */
     List<String> provision(QueueSpec spec, URI deadLetterUri);
+
+    /**
+     * What the broker can tell of this queue's backlog now (one cheap call: SQS {@code GetQueueAttributes}); a
+     * reading it cannot give is empty, with a note saying where to read it instead. The default knows nothing,
+     * so a driver without it still compiles. May throw a {@link dev.sluice.SluiceException} like any call.
+     */
+    default QueueDepth depth() {
+        return QueueDepth.unknown(uri(), capabilities().broker() + "'s driver does not report queue depth");
+    }
 
     /**
      * The provider's native object of {@code type} (a client, a queue URL), for what the portable API does

@@ -1,7 +1,10 @@
 package dev.sluice.worker;
 
 import dev.sluice.Redaction;
+import dev.sluice.ErrorCode;
 import dev.sluice.internal.BrokerRetry;
+import dev.sluice.observe.SluiceEvent;
+import dev.sluice.observe.SluiceListener;
 import dev.sluice.spi.AckFailure;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;
@@ -16,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Acknowledges in batches across handlers: one thread takes what has gathered (up to the broker's batch
  * size) and acks it in one call. Retryable failures are tried again by the one {@link BrokerRetry} loop,
  * spaced out on the scheduler; a message whose ack finally fails is logged and will be redelivered
- * (at-least-once). {@link #close()} flushes everything queued.
+ * (at-least-once), and reported to the listener. {@link #close()} flushes everything queued.
  */
 final class Acknowledger {
     private static final Logger log = LoggerFactory.getLogger(Acknowledger.class);
@@ -27,13 +30,15 @@ final class Acknowledger {
 
     private final QueueDriver driver;
     private final BrokerRetry retry;
+    private final SluiceListener listener;
     private final int maxBatch;
     private final LinkedBlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
 
-    Acknowledger(QueueDriver driver, String name, BrokerRetry retry) {
+    Acknowledger(QueueDriver driver, String name, BrokerRetry retry, SluiceListener listener) {
         this.driver = driver;
         this.retry = retry;
+        this.listener = listener;
         this.maxBatch = driver.capabilities().maxBatchSize();
         this.thread = new Thread(this::run, "sluice-ack-" + name);
         this.thread.setDaemon(true);
@@ -87,14 +92,29 @@ final class Acknowledger {
     }
 
     private void ackWithRetries(List<InboundMessage> batch) {
+        java.time.Instant started = retry.scheduler().now();
         try {
-            for (AckFailure f : retry.ack(driver, batch)) {
+            List<AckFailure> failures = retry.ack(driver, batch);
+            java.time.Instant now = retry.scheduler().now();
+            if (failures.size() < batch.size()) {
+                listener.onEvent(new SluiceEvent.BrokerCallCompleted(driver.uri(), now, SluiceEvent.Operation.ACK,
+                        batch.size() - failures.size(), java.time.Duration.between(started, now)));
+            }
+            for (AckFailure f : failures) {
                 log.warn("ack of message {} on {} failed ({}: {}); it will be redelivered", f.message().messageId(),
                         Redaction.uri(driver.uri()), f.error().code(), f.error().message());
             }
+            failures.stream().collect(java.util.stream.Collectors.groupingBy(f -> f.error().code()))
+                    .forEach((code, same) -> failed(code, same.size(), same.get(0).error().message()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             log.warn("acks of {} messages on {} abandoned on interrupt; they will be redelivered", batch.size(), Redaction.uri(driver.uri()));
+            failed(ErrorCode.UNAVAILABLE, batch.size(), "abandoned on interrupt");
         }
+    }
+
+    private void failed(ErrorCode code, int messages, String message) {
+        listener.onEvent(new SluiceEvent.BrokerCallFailed(driver.uri(), retry.scheduler().now(), SluiceEvent.Operation.ACK,
+                code, messages, message));
     }
 }

@@ -4,6 +4,8 @@ import dev.sluice.ErrorCode;
 import dev.sluice.Redaction;
 import dev.sluice.SluiceException;
 import dev.sluice.internal.BrokerRetry;
+import dev.sluice.observe.SluiceEvent;
+import dev.sluice.observe.SluiceListener;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;
 import java.time.Duration;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * as there are free slots, and hands them to the {@link Dispatcher}. Never receives more than the worker
  * can start. A failed receive, whatever it throws ({@link Error}s included), backs off exponentially
  * through the one {@link BrokerRetry} loop and tries again: the loop ends only when the worker stops. Its
- * state is visible in {@link Worker#health()}.
+ * state is visible in {@link Worker#health()}, and each failed receive is reported to the listener.
  */
 final class ReceiveLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ReceiveLoop.class);
@@ -35,14 +37,16 @@ final class ReceiveLoop implements Runnable {
     private final int maxBatch;
     private final int fullBatch;
     private final BrokerRetry retry;
+    private final SluiceListener listener;
     private volatile int consecutiveFailures;
     private volatile String lastFailure;
     private volatile boolean running;
 
     ReceiveLoop(QueueDriver driver, Semaphore permits, Dispatcher dispatcher, CountDownLatch stopped, int fullBatch,
-                BrokerRetry retry) {
+                BrokerRetry retry, SluiceListener listener) {
         this.driver = driver;
         this.retry = retry;
+        this.listener = listener;
         this.permits = permits;
         this.dispatcher = dispatcher;
         this.stopped = stopped;
@@ -78,9 +82,13 @@ final class ReceiveLoop implements Runnable {
                 return;
             }
             List<InboundMessage> received;
+            java.time.Instant started = retry.scheduler().now();
             try {
                 received = driver.receive(slots, LONG_POLL);
                 consecutiveFailures = 0;
+                java.time.Instant now = retry.scheduler().now();
+                listener.onEvent(new SluiceEvent.BrokerCallCompleted(driver.uri(), now, SluiceEvent.Operation.RECEIVE,
+                        received.size(), java.time.Duration.between(started, now)));
             } catch (InterruptedException e) {
                 permits.release(slots);
                 return;
@@ -89,6 +97,8 @@ final class ReceiveLoop implements Runnable {
                 int failures = ++consecutiveFailures;
                 lastFailure = e.toString();
                 ErrorCode code = e instanceof SluiceException s ? s.code() : ErrorCode.UNKNOWN;
+                listener.onEvent(new SluiceEvent.BrokerCallFailed(driver.uri(), retry.scheduler().now(),
+                        SluiceEvent.Operation.RECEIVE, code, 0, String.valueOf(e.getMessage())));
                 log.warn("receive from {} failed ({}); trying again in {} ms", Redaction.uri(driver.uri()), e,
                         retry.delay(code, failures).toMillis());
                 try {

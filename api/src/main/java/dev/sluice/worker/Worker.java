@@ -61,7 +61,7 @@ public final class Worker implements AutoCloseable {
         this.shutdownTimeout = shutdownTimeout;
         String name = Redaction.uri(driver.uri());
         this.handlers = Executors.newFixedThreadPool(spec.concurrency(), threads("sluice-handler-" + name));
-        this.acknowledger = new Acknowledger(driver, name, BrokerRetry.forCalls(scheduler));
+        this.acknowledger = new Acknowledger(driver, name, BrokerRetry.forCalls(scheduler), pipeline.listener());
         Semaphore permits = new Semaphore(spec.concurrency());
         this.dispatcher = new Dispatcher(driver, pipeline, handlers, permits, acknowledger);
         int batch = driver.capabilities().maxBatchSize();
@@ -70,7 +70,8 @@ public final class Worker implements AutoCloseable {
         BrokerRetry receiveRetry = new BrokerRetry(scheduler, Integer.MAX_VALUE, Duration.ofMillis(100),
                 Duration.ofSeconds(10));
         for (int i = 0; i < loops; i++) {
-            ReceiveLoop loop = new ReceiveLoop(driver, permits, dispatcher, stopped, spec.concurrency() / loops, receiveRetry);
+            ReceiveLoop loop = new ReceiveLoop(driver, permits, dispatcher, stopped, spec.concurrency() / loops, receiveRetry,
+                    pipeline.listener());
             receiveLoops.add(loop);
             receivers.add(receiveThreads.newThread(loop));
         }

@@ -9,6 +9,8 @@ import dev.sluice.PermanentFailureException;
 import dev.sluice.PublishOptions;
 import dev.sluice.QueueSpec;
 import dev.sluice.codec.CloudEventCodec;
+import dev.sluice.observe.MessagingNames;
+import dev.sluice.observe.SluiceEvent;
 import dev.sluice.spi.AckFailure;
 import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.DriverContext;
@@ -34,7 +36,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** A password written in a queue URI reaches the driver, and nothing people or other systems read. */
+/** A password written in a queue URI reaches the driver, and nothing people, listeners or other systems read. */
 class PasswordsInUrisTest {
     private static final String PASSWORD = "s3cret-pw";
     private static final Capabilities CAPS = Capabilities.builder("Secret MQ").maxNackDelay(Duration.ofMinutes(1))
@@ -47,7 +49,8 @@ class PasswordsInUrisTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         List<String> threads = new CopyOnWriteArrayList<>();
         QueueSpec spec = QueueSpec.of("secret://app:" + PASSWORD + "@broker/jobs");
-        try (Sluice sluice = Sluice.builder().driver(broker).build()) {
+        List<SluiceEvent> events = new CopyOnWriteArrayList<>();
+        try (Sluice sluice = Sluice.builder().driver(broker).listener(events::add).build()) {
             broker.ready.add(message("poison"));
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             try (Worker worker = sluice.worker(spec).on("job", (e, d) -> {
@@ -70,6 +73,11 @@ class PasswordsInUrisTest {
         assertThat(log).as("the dead-lettering line").contains("dead-lettering job poison from secret://app:***@broker/jobs");
         assertThat(log).doesNotContain(PASSWORD);
         assertThat(threads).isNotEmpty().allSatisfy(t -> assertThat(t).doesNotContain(PASSWORD));
+        assertThat(events).as("what listeners (metrics, traces, JSON logs) see").isNotEmpty()
+                .allSatisfy(e -> assertThat(e.queue().toString()).doesNotContain(PASSWORD))
+                .anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(SluiceEvent.DeadLettered.class,
+                        d -> assertThat(d.deadLetterQueue().toString()).isEqualTo("secret://app:***@broker/jobs-dlq")));
+        assertThat(MessagingNames.destination(spec.uri())).isEqualTo("broker/jobs");
         assertThat(broker.opened).as("the driver is given the password").anyMatch(u -> u.toString().contains(PASSWORD));
     }
 

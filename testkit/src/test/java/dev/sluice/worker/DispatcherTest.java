@@ -9,6 +9,7 @@ import dev.sluice.Router;
 import dev.sluice.core.Sluice;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.internal.BrokerRetry;
+import dev.sluice.observe.SluiceListener;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.spi.AckFailure;
 import dev.sluice.spi.Capabilities;
@@ -57,7 +58,7 @@ class DispatcherTest {
             if (e.getId().equals("f2") && d.attempt().orElse(0) == 1) throw new IllegalStateException("f2 fails once");
         }).build(), List.of());
         Dispatcher dispatcher = new Dispatcher(pipeline.source(), pipeline, handlers, new Semaphore(100),
-                new Acknowledger(pipeline.source(), "jobs", BrokerRetry.forCalls(sluice.scheduler())));
+                new Acknowledger(pipeline.source(), "jobs", BrokerRetry.forCalls(sluice.scheduler()), SluiceListener.NONE));
         // the broker redelivers a retried message at once, before the failed run has returned to its lane
         broker.onNack = nacked -> {
             if (nacked.messageId().equals("f2") && nacked.attempt().getAsInt() == 1) {

@@ -1,11 +1,16 @@
 package dev.sluice.runtime.cloudrun;
 
 import dev.sluice.ConfigurationException;
+import dev.sluice.core.Sluice;
 import dev.sluice.runtime.config.HttpSettings;
+import dev.sluice.runtime.config.QueueConfig;
 import dev.sluice.runtime.config.RuntimeConfig;
 import dev.sluice.runtime.inject.SluiceRuntime;
+import dev.sluice.runtime.metrics.MetricsEndpoint;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -38,6 +43,7 @@ public final class CloudRunServer implements AutoCloseable {
     private final OidcVerifier verifier;
     private final Drain drain = new Drain();
     private boolean closed;
+    private volatile MetricsEndpoint metrics;
 
     private CloudRunServer(SluiceRuntime runtime, InetSocketAddress address, Clock clock) {
         this.runtime = runtime;
@@ -84,12 +90,28 @@ public final class CloudRunServer implements AutoCloseable {
                 + " without authentication (only where something else authenticates them)");
     }
 
-    /** Builds the runtime from the environment and serves on {@code 0.0.0.0:$PORT} until SIGTERM. */
+    /**
+     * Builds the runtime from the environment and serves on {@code 0.0.0.0:$PORT} until SIGTERM; with
+     * {@code sluice-micrometer} on the class path also Prometheus metrics on {@code SLUICE_METRICS_PORT} (for a
+     * sidecar collector: Cloud Run exposes only {@code $PORT}).
+     */
     public static void main(String[] args) {
         RuntimeConfig config = RuntimeConfig.load();
         checkPushAuth(config);
-        SluiceRuntime runtime = SluiceRuntime.start(config);
+        Optional<MetricsEndpoint> metrics = MetricsEndpoint.open(config.metrics());
+        Sluice.Builder builder = Sluice.builder();
+        metrics.ifPresent(m -> builder.listener(m.listener()));
+        SluiceRuntime runtime = SluiceRuntime.start(config, builder, metrics.map(m -> List.of(m.module())).orElse(List.of()));
         CloudRunServer server = start(runtime, new InetSocketAddress(config.port()), Clock.systemUTC());
+        if (metrics.isPresent()) {
+            server.metrics = metrics.get();
+            try {
+                metrics.get().start(runtime.sluice(), config.queues().stream().map(QueueConfig::spec).toList());
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-drain"));
     }
 
@@ -154,6 +176,7 @@ public final class CloudRunServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             stopQuietly();
+            if (metrics != null) metrics.close();
             runtime.close();
         }
         log.info("stopped");

@@ -55,7 +55,26 @@ final class ConfigParser {
                     + " is 0: a connection needs an idle timeout (e.g. 30s)");
         }
         boolean pushAuthOff = "none".equals(v.choice(Keys.Global.PUSH_AUTH.env, "oidc", List.of("oidc", "none")));
-        return new RuntimeConfig(modules, queues, pushAuth(v, pushAuthOff), port, maxBody, shutdown, pushAuthOff, http);
+        return new RuntimeConfig(modules, queues, pushAuth(v, pushAuthOff), port, maxBody, shutdown, pushAuthOff, http,
+                metrics(v), logs(v));
+    }
+
+    private LogSettings logs(Values v) {
+        boolean json = "json".equals(v.choice(Keys.Global.LOG_FORMAT.env, "text", List.of("text", "json")));
+        return new LogSettings(json, Optional.ofNullable(v.string(Keys.Global.LOG_GCP_PROJECT.env)));
+    }
+
+    private MetricsSettings metrics(Values v) {
+        MetricsSettings d = MetricsSettings.defaults();
+        boolean on = "auto".equals(v.choice(Keys.Global.METRICS.env, "auto", List.of("auto", "off")));
+        String host = Optional.ofNullable(v.string(Keys.Global.METRICS_HOST.env)).orElse(d.host());
+        int port = v.integer(Keys.Global.METRICS_PORT.env, d.port(), 0, 65535);
+        String path = Optional.ofNullable(v.string(Keys.Global.METRICS_PATH.env)).orElse(d.path());
+        if (!path.startsWith("/")) {
+            problems.add(v.origin(Keys.Global.METRICS_PATH.env) + " is '" + path + "': write a path starting with /, e.g. /metrics");
+        }
+        Duration interval = v.duration(Keys.Global.METRICS_DEPTH_INTERVAL.env, d.depthInterval());
+        return new MetricsSettings(on, host, port, path, interval);
     }
 
     private Optional<PushAuth> pushAuth(Values v, boolean off) {

@@ -31,7 +31,14 @@ final class Keys {
         HTTP_IDLE_TIMEOUT("SLUICE_HTTP_IDLE_TIMEOUT", "sluice.http.idle-timeout"),
         HTTP_MAX_HEADER("SLUICE_HTTP_MAX_HEADER_BYTES", "sluice.http.max-header-bytes"),
         HTTP_MAX_THREADS("SLUICE_HTTP_MAX_THREADS", "sluice.http.max-threads"),
-        SHUTDOWN_TIMEOUT("SLUICE_SHUTDOWN_TIMEOUT", "sluice.shutdown-timeout");
+        SHUTDOWN_TIMEOUT("SLUICE_SHUTDOWN_TIMEOUT", "sluice.shutdown-timeout"),
+        METRICS("SLUICE_METRICS", "sluice.metrics"),
+        METRICS_HOST("SLUICE_METRICS_HOST", "sluice.metrics.host"),
+        METRICS_PORT("SLUICE_METRICS_PORT", "sluice.metrics.port"),
+        METRICS_PATH("SLUICE_METRICS_PATH", "sluice.metrics.path"),
+        METRICS_DEPTH_INTERVAL("SLUICE_METRICS_DEPTH_INTERVAL", "sluice.metrics.depth-interval"),
+        LOG_FORMAT("SLUICE_LOG_FORMAT", "sluice.log.format"),
+        LOG_GCP_PROJECT("SLUICE_LOG_GCP_PROJECT", "sluice.log.gcp-project");
 
         final String env;
         final String property;

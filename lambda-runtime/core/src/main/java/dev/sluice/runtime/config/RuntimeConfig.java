@@ -22,9 +22,12 @@ import java.util.Properties;
  * @param pushAuthOff     {@code SLUICE_PUSH_AUTH=none}: push requests are explicitly not authenticated (the Cloud
  *                        Run host refuses to start with neither this nor {@link #pushAuth()})
  * @param http            the Cloud Run host's other HTTP limits
+ * @param metrics         the metrics endpoint ({@code SLUICE_METRICS_*})
+ * @param logs            structured logs ({@code SLUICE_LOG_*})
  */
 public record RuntimeConfig(List<String> modules, List<QueueConfig> queues, Optional<PushAuth> pushAuth, int port,
-                            int maxBodyBytes, Duration shutdownTimeout, boolean pushAuthOff, HttpSettings http) {
+                            int maxBodyBytes, Duration shutdownTimeout, boolean pushAuthOff, HttpSettings http,
+                            MetricsSettings metrics, LogSettings logs) {
     /** Default {@link #maxBodyBytes()}: a 10 MB Pub/Sub message, base64-encoded in a push envelope, fits. */
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -34,16 +37,19 @@ public record RuntimeConfig(List<String> modules, List<QueueConfig> queues, Opti
         Objects.requireNonNull(pushAuth, "pushAuth");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(logs, "logs");
         if (pushAuthOff && pushAuth.isPresent()) {
             throw new IllegalArgumentException("push authentication cannot be both configured and turned off");
         }
     }
 
-    /** Without the push-auth opt-out and with the default HTTP limits. */
+    /** Without the push-auth opt-out, with the default HTTP limits and metrics settings. */
     public RuntimeConfig(List<String> modules, List<QueueConfig> queues, Optional<PushAuth> pushAuth, int port,
                          int maxBodyBytes, Duration shutdownTimeout) {
         this(modules, queues, pushAuth, port, maxBodyBytes, shutdownTimeout, false,
-                HttpSettings.defaults(queues.stream().mapToInt(q -> q.spec().concurrency()).max().orElse(8)));
+                HttpSettings.defaults(queues.stream().mapToInt(q -> q.spec().concurrency()).max().orElse(8)),
+                MetricsSettings.defaults(), LogSettings.defaults());
     }
 
     /** Reads the process environment and system properties (and the file they may name). */

@@ -14,6 +14,7 @@ import dev.sluice.Redaction;
 import dev.sluice.Router;
 import dev.sluice.core.Sluice;
 import dev.sluice.interceptor.LoggingInterceptor;
+import dev.sluice.observe.JsonLogListener;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.runtime.config.QueueConfig;
 import dev.sluice.runtime.config.RuntimeConfig;
@@ -66,6 +67,11 @@ public final class SluiceRuntime implements AutoCloseable {
     public static SluiceRuntime start(RuntimeConfig config, Sluice.Builder sluiceBuilder, List<Module> extraModules) {
         List<Module> modules = new ArrayList<>(ModuleLoader.load(config.modules(), classLoader()));
         modules.addAll(extraModules);
+        if (config.logs().json()) {
+            JsonLogListener.Builder logs = JsonLogListener.builder();
+            config.logs().gcpProject().ifPresent(logs::gcpProject);
+            sluiceBuilder.listener(logs.build());
+        }
         Sluice sluice = sluiceBuilder.build();
         try {
             openQueues(config, sluice);

@@ -114,6 +114,38 @@ class RuntimeConfigTest {
     }
 
     @Test
+    void metricsSettingsHaveDefaultsAndAreChecked() {
+        RuntimeConfig plain = RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a"), new Properties());
+        assertThat(plain.metrics()).isEqualTo(MetricsSettings.defaults());
+        assertThat(plain.metrics().enabled()).isTrue();
+        assertThat(plain.metrics().port()).isEqualTo(9464);
+
+        RuntimeConfig c = RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_METRICS", "off",
+                "SLUICE_METRICS_HOST", "127.0.0.1", "SLUICE_METRICS_PORT", "0", "SLUICE_METRICS_PATH", "/prom",
+                "SLUICE_METRICS_DEPTH_INTERVAL", "30s"), new Properties());
+        assertThat(c.metrics()).isEqualTo(new MetricsSettings(false, "127.0.0.1", 0, "/prom", Duration.ofSeconds(30)));
+        assertThat(RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a"), props("sluice.metrics.port", "9100"))
+                .metrics().port()).isEqualTo(9100);
+
+        assertThatThrownBy(() -> RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_METRICS", "maybe",
+                "SLUICE_METRICS_PORT", "70000", "SLUICE_METRICS_PATH", "metrics"), new Properties()))
+                .hasMessageContaining("SLUICE_METRICS is 'maybe': write one of auto, off")
+                .hasMessageContaining("SLUICE_METRICS_PORT is '70000'")
+                .hasMessageContaining("SLUICE_METRICS_PATH is 'metrics'");
+    }
+
+    @Test
+    void logFormatIsTextOrJson() {
+        assertThat(RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a"), new Properties()).logs())
+                .isEqualTo(LogSettings.defaults());
+        RuntimeConfig c = RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_LOG_FORMAT", "json",
+                "SLUICE_LOG_GCP_PROJECT", "acme"), new Properties());
+        assertThat(c.logs()).isEqualTo(new LogSettings(true, java.util.Optional.of("acme")));
+        assertThatThrownBy(() -> RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_LOG_FORMAT", "xml"),
+                new Properties())).hasMessageContaining("SLUICE_LOG_FORMAT is 'xml': write one of text, json");
+    }
+
+    @Test
     void fixedRetryUsesTheInitialDelay() {
         RuntimeConfig c = RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_QUEUE_A_RETRY", "FIXED",
                 "SLUICE_QUEUE_A_RETRY_INITIAL_DELAY", "1500ms", "SLUICE_QUEUE_A_RETRY_MAX_DELAY", "1s"), new Properties());

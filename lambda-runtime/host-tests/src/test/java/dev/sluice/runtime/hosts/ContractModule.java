@@ -57,7 +57,7 @@ public final class ContractModule extends AbstractModule {
     }
 
     /**
-     * Acts as the job says: {@code ok}; {@code fail} (an exception); {@code permanent} (a
+     * Acts as the job says: {@code ok}; {@code fail} (an exception); {@code fail-once} (an exception on its first run only); {@code permanent} (a
      * {@link PermanentFailureException}); {@code no-class-def} and {@code stack-overflow} (an {@link Error});
      * {@code emit} (a follow-up to the queue's own publisher); {@code emit-to} (a follow-up through a publisher
      * to {@code to}); {@code slow} (asks for a lease extension, then blocks until interrupted).
@@ -81,6 +81,9 @@ public final class ContractModule extends AbstractModule {
             switch (job.act()) {
                 case "ok" -> { }
                 case "fail" -> throw new IllegalStateException("job " + event.getId() + " failed on purpose");
+                case "fail-once" -> {
+                    if (journal.runs(event.getId()).size() == 1) throw new IllegalStateException("first run of " + event.getId() + " fails");
+                }
                 case "permanent" -> throw new PermanentFailureException("job " + event.getId() + " can never succeed");
                 case "no-class-def" -> throw new NoClassDefFoundError("com/acme/Missing");
                 case "stack-overflow" -> throw new StackOverflowError("job " + event.getId() + " recursed too deep");

@@ -71,6 +71,9 @@ public interface Host extends AutoCloseable {
 
     VirtualClock clock();
 
+    /** What the host's Sluice reported to its listener, in order. */
+    List<dev.sluice.observe.SluiceEvent> events();
+
     Journal journal();
 
     BrokerLog log();

@@ -260,6 +260,45 @@ public abstract class HostContract {
     }
 
     @Test
+    @DisplayName("12 observed: 10 handled, 3 retried then handled, 2 dead-lettered report the same events on every host")
+    void theSameRunReportsTheSameEvents() throws Exception {
+        host.start(QueueSetup.defaults().retryDelay(Duration.ZERO));
+        List<Msg> run = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) run.add(Msg.job("obs-ok-" + i, "ok"));
+        for (int i = 0; i < 3; i++) run.add(Msg.job("obs-flaky-" + i, "fail-once"));
+        for (int i = 0; i < 2; i++) run.add(Msg.job("obs-doomed-" + i, "permanent"));
+        for (Msg msg : run) { // one message on the queue at a time: a host's receive meets no other
+            Sent m = host.send(msg);
+            Result first = host.deliver(m);
+            if (msg.job().act().equals("fail-once")) {
+                retried(first, null);
+                assertThat(host.deliver(m)).isInstanceOf(Result.Acked.class);
+            }
+        }
+
+        java.util.Map<String, Long> expected = java.util.Map.of("Received", 18L, "HandlerStarted", 18L,
+                "HandlerFinished", 18L, "Acked", 13L, "RetryScheduled", 3L, "DeadLettered", 2L);
+        Await.until("the 18 deliveries reported", () -> expected.equals(onMessageCounts()));
+        assertThat(host.events()).filteredOn(e -> e instanceof dev.sluice.observe.SluiceEvent.RetryScheduled)
+                .extracting(e -> ((dev.sluice.observe.SluiceEvent.RetryScheduled) e).eventId())
+                .containsExactlyInAnyOrder("obs-flaky-0", "obs-flaky-1", "obs-flaky-2");
+        assertThat(host.events()).filteredOn(e -> e instanceof dev.sluice.observe.SluiceEvent.Acked)
+                .extracting(e -> ((dev.sluice.observe.SluiceEvent.Acked) e).attempt())
+                .as("the flaky ones acked on their second attempt").containsOnly(1, 2).filteredOn(a -> a == 2).hasSize(3);
+        assertThat(host.events()).allSatisfy(e -> assertThat(e.queue()).isIn(host.spec().uri(), deadLetterQueue()));
+    }
+
+    private java.util.Map<String, Long> onMessageCounts() {
+        return host.events().stream().filter(e -> e instanceof dev.sluice.observe.SluiceEvent.OnMessage)
+                .collect(java.util.stream.Collectors.groupingBy(e -> e.getClass().getSimpleName(),
+                        java.util.stream.Collectors.counting()));
+    }
+
+    private java.net.URI deadLetterQueue() {
+        return host.spec().deadLetterUri() != null ? host.spec().deadLetterUri() : host.spec().uri();
+    }
+
+    @Test
     @DisplayName("11 FIFO: the first failure stops the batch; the later records are given back unhandled and do not count as attempts")
     void fifoBatchStopsAtTheFirstFailure() throws Exception {
         host.assumeFifoBatches();

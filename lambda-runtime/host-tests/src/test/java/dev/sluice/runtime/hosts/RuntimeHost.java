@@ -39,6 +39,7 @@ abstract class RuntimeHost implements Host {
     protected final BrokerLog log = new BrokerLog();
     protected final Journal journal = new Journal(log::next);
     protected final VirtualClock clock = new VirtualClock();
+    protected final List<dev.sluice.observe.SluiceEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     protected QueueSetup setup;
     protected SluiceRuntime runtime;
     protected QueueSpec spec;
@@ -76,7 +77,7 @@ abstract class RuntimeHost implements Host {
         Map<String, String> env = env(setup, uri(name, setup.ordering()),
                 setup.refusingDlq() ? uri(name + "-" + BrokerLog.REFUSING + "-dlq", false) : null);
         configure(env);
-        runtime = SluiceRuntime.start(RuntimeConfig.load(env, new Properties()), drivers(Sluice.builder().scheduler(clock)),
+        runtime = SluiceRuntime.start(RuntimeConfig.load(env, new Properties()), drivers(Sluice.builder().scheduler(clock).listener(events::add)),
                 List.of(new ContractModule(journal)));
         spec = runtime.config().queues().get(0).spec();
         deadLetterUri = runtime.sluice().open(spec).deadLetterQueue().uri();
@@ -197,6 +198,11 @@ abstract class RuntimeHost implements Host {
     @Override
     public VirtualClock clock() {
         return clock;
+    }
+
+    @Override
+    public List<dev.sluice.observe.SluiceEvent> events() {
+        return events;
     }
 
     @Override

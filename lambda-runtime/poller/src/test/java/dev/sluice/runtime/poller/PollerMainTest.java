@@ -41,9 +41,12 @@ class PollerMainTest {
         pb.environment().keySet().removeIf(k -> k.startsWith("SLUICE_"));
         pb.environment().put("SLUICE_MODULES", TestAppModule.class.getName());
         pb.environment().put("SLUICE_QUEUE_ORDERS_URI", "mem://orders");
+        pb.environment().put("SLUICE_METRICS_HOST", "127.0.0.1");
+        pb.environment().put("SLUICE_METRICS_PORT", "0");
         Process p = pb.start();
         try {
             Await.until("the poller has started", () -> read(log).contains("polling [orders]"));
+            Await.until("the metrics endpoint is up", () -> read(log).contains("serving Prometheus metrics on http://127.0.0.1:"));
             p.destroy(); // SIGTERM
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(read(log)).contains("worker on mem://orders stopped").contains("drained and stopped");

@@ -1,0 +1,227 @@
+package dev.sluice.micrometer;
+
+import dev.sluice.Outcome;
+import dev.sluice.observe.SluiceEvent;
+import dev.sluice.observe.SluiceListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Records Sluice's work as Micrometer meters: register it with {@code Sluice.builder().listener(metrics)}.
+ * Every meter is tagged with the queue ({@code messaging.system}, {@code messaging.destination.name}); those
+ * about messages also with the CloudEvent type ({@code cloudevents.event_type}, unless
+ * {@link Builder#eventTypeTag(boolean) turned off}).
+ *
+ * <table>
+ *   <caption>Meters</caption>
+ *   <tr><th>name</th><th>kind</th><th>from</th><th>extra tags</th></tr>
+ *   <tr><td>{@value #SENT}</td><td>counter</td><td>a publish the broker took</td><td>operation {@code send}</td></tr>
+ *   <tr><td>{@value #CONSUMED}</td><td>counter</td><td>a delivery entering the pipeline</td><td>operation {@code receive}</td></tr>
+ *   <tr><td>{@value #PROCESS_DURATION}</td><td>timer (histogram, p50/p95/p99)</td><td>interceptors and handler</td><td>operation {@code process}, outcome</td></tr>
+ *   <tr><td>{@value #HANDLED}</td><td>counter</td><td>the settlement of a delivery</td><td>outcome: ack, retry, dead_letter</td></tr>
+ *   <tr><td>{@value #END_TO_END}</td><td>timer (histogram)</td><td>the event's {@code time} to its successful handling</td><td></td></tr>
+ *   <tr><td>{@value #ATTEMPTS}</td><td>distribution summary</td><td>attempts a message took, when acked or dead-lettered</td><td>outcome</td></tr>
+ *   <tr><td>{@value #ACTIVE}</td><td>gauge</td><td>handlers running now</td><td></td></tr>
+ *   <tr><td>{@value #RELEASED}</td><td>counter</td><td>deliveries given back unhandled</td><td></td></tr>
+ *   <tr><td>{@value #LEASE_EXTENSIONS}</td><td>counter</td><td>lease extensions</td><td></td></tr>
+ *   <tr><td>{@value #OPERATION_DURATION}</td><td>timer (histogram)</td><td>broker calls that succeeded (a receive's long poll included)</td><td>operation</td></tr>
+ *   <tr><td>{@value #BROKER_ERRORS}</td><td>counter</td><td>broker calls failed for good</td><td>operation, {@code error.type}</td></tr>
+ * </table>
+ */
+public final class SluiceMetrics implements SluiceListener {
+    /** OpenTelemetry: messages a producer sent. */
+    public static final String SENT = "messaging.client.sent.messages";
+    /** OpenTelemetry: messages delivered to the application. */
+    public static final String CONSUMED = "messaging.client.consumed.messages";
+    /** OpenTelemetry: duration of processing. */
+    public static final String PROCESS_DURATION = "messaging.process.duration";
+    /** Sluice: deliveries settled, by outcome. */
+    public static final String HANDLED = "sluice.handled.messages";
+    /** Sluice: from the CloudEvent's {@code time} to the end of its successful handling. */
+    public static final String END_TO_END = "sluice.end_to_end.duration";
+    /** Sluice: attempts a message took. */
+    public static final String ATTEMPTS = "sluice.delivery.attempts";
+    /** Sluice: handlers running now. */
+    public static final String ACTIVE = "sluice.handlers.active";
+    /** Sluice: deliveries given back unhandled (behind a failed one of their key, or at shutdown). */
+    public static final String RELEASED = "sluice.released.messages";
+    /** Sluice: lease extensions. */
+    public static final String LEASE_EXTENSIONS = "sluice.lease.extensions";
+    /** OpenTelemetry: duration of a broker call (send, receive, ack) that succeeded. */
+    public static final String OPERATION_DURATION = "messaging.client.operation.duration";
+    /** Sluice: broker calls that failed for good. */
+    public static final String BROKER_ERRORS = "sluice.broker.errors";
+
+    private final MeterRegistry registry;
+    private final boolean eventTypeTag;
+    private final double[] percentiles;
+    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<Key, DistributionSummary> summaries = new ConcurrentHashMap<>();
+    private final Map<URI, AtomicInteger> active = new ConcurrentHashMap<>();
+
+    /** One meter's identity: its name and the values of its tags. */
+    private record Key(String name, URI queue, String type, String outcome, String operation, String error) {
+    }
+
+    private SluiceMetrics(Builder b) {
+        this.registry = b.registry;
+        this.eventTypeTag = b.eventTypeTag;
+        this.percentiles = b.percentiles.clone();
+    }
+
+    /** Metrics on {@code registry}. */
+    public static Builder builder(MeterRegistry registry) {
+        return new Builder(registry);
+    }
+
+    /** Metrics on {@code registry} with the defaults. */
+    public static SluiceMetrics of(MeterRegistry registry) {
+        return builder(registry).build();
+    }
+
+    /** The registry the meters are on. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void onEvent(SluiceEvent event) {
+        if (event instanceof SluiceEvent.Published p) {
+            counter(new Key(SENT, p.queue(), type(p.eventType()), null, "send", null)).increment();
+        } else if (event instanceof SluiceEvent.Received r) {
+            counter(new Key(CONSUMED, r.queue(), type(r.eventType()), null, "receive", null)).increment();
+        } else if (event instanceof SluiceEvent.HandlerStarted s) {
+            active(s.queue()).incrementAndGet();
+        } else if (event instanceof SluiceEvent.HandlerFinished f) {
+            finished(f);
+        } else if (event instanceof SluiceEvent.Acked a) {
+            settled(a, "ack");
+        } else if (event instanceof SluiceEvent.RetryScheduled r) {
+            settled(r, "retry");
+        } else if (event instanceof SluiceEvent.DeadLettered d) {
+            settled(d, "dead_letter");
+        } else if (event instanceof SluiceEvent.Released r) {
+            counter(new Key(RELEASED, r.queue(), null, null, null, null)).increment();
+        } else if (event instanceof SluiceEvent.LeaseExtended l) {
+            counter(new Key(LEASE_EXTENSIONS, l.queue(), null, null, null, null)).increment();
+        } else if (event instanceof SluiceEvent.BrokerCallCompleted c) {
+            timer(new Key(OPERATION_DURATION, c.queue(), null, null, c.operation().name().toLowerCase(Locale.ROOT), null))
+                    .record(c.duration());
+        } else if (event instanceof SluiceEvent.BrokerCallFailed f) {
+            counter(new Key(BROKER_ERRORS, f.queue(), null, null, f.operation().name().toLowerCase(Locale.ROOT),
+                    f.code().name().toLowerCase(Locale.ROOT))).increment(Math.max(1, f.messages()));
+        }
+    }
+
+    private void finished(SluiceEvent.HandlerFinished f) {
+        active(f.queue()).decrementAndGet();
+        String outcome = outcome(f.outcome());
+        timer(new Key(PROCESS_DURATION, f.queue(), type(f.eventType()), outcome, "process", null)).record(f.duration());
+        if (f.outcome() instanceof Outcome.Ack && f.eventTime() != null) {
+            Duration latency = Duration.between(f.eventTime(), f.at());
+            timer(new Key(END_TO_END, f.queue(), type(f.eventType()), null, null, null))
+                    .record(latency.isNegative() ? Duration.ZERO : latency);
+        }
+    }
+
+    private void settled(SluiceEvent.OnMessage m, String outcome) {
+        counter(new Key(HANDLED, m.queue(), type(m.eventType()), outcome, null, null)).increment();
+        if (!outcome.equals("retry")) {
+            summaries.computeIfAbsent(new Key(ATTEMPTS, m.queue(), type(m.eventType()), outcome, null, null),
+                    k -> DistributionSummary.builder(k.name()).description("delivery attempts a message took")
+                            .tags(tags(k)).publishPercentileHistogram().register(registry)).record(m.attempt());
+        }
+    }
+
+    /** The outcome tag value of an outcome. */
+    static String outcome(Outcome outcome) {
+        if (outcome instanceof Outcome.Retry) return "retry";
+        if (outcome instanceof Outcome.DeadLetter) return "dead_letter";
+        return "ack";
+    }
+
+    private String type(String eventType) {
+        return !eventTypeTag || eventType == null ? Tags.NO_TYPE : eventType;
+    }
+
+    private Counter counter(Key k) {
+        return counters.computeIfAbsent(k, key -> Counter.builder(key.name()).tags(tags(key)).register(registry));
+    }
+
+    private Timer timer(Key k) {
+        return timers.computeIfAbsent(k, key -> {
+            Timer.Builder t = Timer.builder(key.name()).tags(tags(key)).publishPercentileHistogram();
+            if (key.name().equals(PROCESS_DURATION) && percentiles.length > 0) t.publishPercentiles(percentiles);
+            return t.register(registry);
+        });
+    }
+
+    private AtomicInteger active(URI queue) {
+        return active.computeIfAbsent(queue, q -> {
+            AtomicInteger n = new AtomicInteger();
+            Gauge.builder(ACTIVE, n, AtomicInteger::get).description("handlers running now")
+                    .tags(tags(new Key(ACTIVE, q, null, null, null, null))).strongReference(true).register(registry);
+            return n;
+        });
+    }
+
+    private static List<Tag> tags(Key k) {
+        List<Tag> tags = new java.util.ArrayList<>(6);
+        tags.add(Tag.of(Tags.SYSTEM, Tags.system(k.queue())));
+        tags.add(Tag.of(Tags.DESTINATION, Tags.destination(k.queue())));
+        if (k.operation() != null) tags.add(Tag.of(Tags.OPERATION, k.operation()));
+        if (k.type() != null) tags.add(Tag.of(Tags.EVENT_TYPE, k.type()));
+        if (k.outcome() != null) tags.add(Tag.of(Tags.OUTCOME, k.outcome()));
+        if (k.error() != null) tags.add(Tag.of(Tags.ERROR_TYPE, k.error()));
+        return tags;
+    }
+
+    /** Options of {@link SluiceMetrics}. */
+    public static final class Builder {
+        private final MeterRegistry registry;
+        private boolean eventTypeTag = true;
+        private double[] percentiles = {0.5, 0.95, 0.99};
+
+        private Builder(MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+        }
+
+        /**
+         * Whether message meters carry the CloudEvent type (default true). Turn it off when producers you do not
+         * control can send any type: each distinct type is a time series.
+         */
+        public Builder eventTypeTag(boolean v) {
+            eventTypeTag = v;
+            return this;
+        }
+
+        /**
+         * Client-side percentiles published for {@value #PROCESS_DURATION} (default p50, p95, p99; none: only the
+         * histogram, which a server aggregates across instances).
+         */
+        public Builder percentiles(double... v) {
+            for (double p : v) {
+                if (!(p > 0 && p < 1)) throw new IllegalArgumentException("a percentile is in (0, 1), got " + p);
+            }
+            percentiles = v.clone();
+            return this;
+        }
+
+        public SluiceMetrics build() {
+            return new SluiceMetrics(this);
+        }
+    }
+}

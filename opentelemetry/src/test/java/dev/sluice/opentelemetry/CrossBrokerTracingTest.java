@@ -1,0 +1,102 @@
+package dev.sluice.opentelemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.core.Sluice;
+import dev.sluice.sqs.SqsDriverProvider;
+import dev.sluice.testkit.Await;
+import dev.sluice.worker.Worker;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.elasticmq.NodeAddress;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * The trace context crosses brokers on the wire: SQS (ElasticMQ) → mem:// → SQS is one trace, the context read back
+ * from SQS message attributes, within SQS's ten.
+ */
+class CrossBrokerTracingTest {
+    private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+    private final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
+            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+    private final int port = freePort();
+    private final SQSRestServer sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port)
+            .withServerAddress(new NodeAddress("http", "127.0.0.1", port, "")).start();
+    private final Sluice sluice;
+
+    CrossBrokerTracingTest() {
+        sqs.waitUntilStarted();
+        Map<String, String> env = Map.of("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + port, "AWS_REGION", "us-east-1");
+        sluice = SluiceTracing.create(otel).register(Sluice.builder()).environment(env::get)
+                .driver(new SqsDriverProvider(b -> b.credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))))).build();
+    }
+
+    @AfterEach
+    void close() {
+        sluice.close();
+        otel.close();
+        sqs.stopAndGetFuture();
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static CloudEvent event(String id, String type) {
+        return CloudEventBuilder.v1().withId(id).withSource(URI.create("/test")).withType(type).build();
+    }
+
+    @Test
+    void sqsThenMemoryThenSqsIsOneTrace() throws Exception {
+        List<CloudEvent> last = new CopyOnWriteArrayList<>();
+        try (Worker upload = sluice.worker("sqs://trace-upload")
+                     .on("upload", (e, d) -> d.emit(sluice.publisher("mem://trace-transcode"), event("t-1", "transcode"), null))
+                     .start();
+             Worker transcode = sluice.worker("mem://trace-transcode")
+                     .on("transcode", (e, d) -> d.emit(sluice.publisher("sqs://trace-notify"), event("n-1", "notify"), null))
+                     .start();
+             Worker notify = sluice.worker("sqs://trace-notify").on("notify", (e, d) -> last.add(e)).start()) {
+            sluice.publisher("sqs://trace-upload").publish(event("u-1", "upload")).get();
+            Await.until("the last hop handled", () -> last.size() == 1);
+            Await.until("six spans ended", () -> spans.getFinishedSpanItems().size() == 6);
+        }
+        List<SpanData> all = spans.getFinishedSpanItems();
+        assertThat(all).extracting(SpanData::getTraceId).containsOnly(all.get(0).getTraceId());
+        SpanData createNotify = all.stream().filter(s -> s.getName().equals("create trace-notify")).findFirst().orElseThrow();
+        SpanData processNotify = all.stream().filter(s -> s.getName().equals("process trace-notify")).findFirst().orElseThrow();
+        SpanData processTranscode = all.stream().filter(s -> s.getName().equals("process trace-transcode")).findFirst().orElseThrow();
+        SpanData processUpload = all.stream().filter(s -> s.getName().equals("process trace-upload")).findFirst().orElseThrow();
+        assertThat(processUpload.getAttributes().get(SluiceTracing.SYSTEM)).isEqualTo("aws_sqs");
+        assertThat(processTranscode.getAttributes().get(SluiceTracing.SYSTEM)).isEqualTo("mem");
+        assertThat(createNotify.getParentSpanId()).isEqualTo(processTranscode.getSpanId());
+        assertThat(processNotify.getParentSpanId()).isEqualTo(createNotify.getSpanId());
+        assertThat(processNotify.getKind()).isEqualTo(SpanKind.CONSUMER);
+        assertThat(last.get(0).getExtension("traceparent")).asString().contains(createNotify.getSpanId());
+    }
+}
