@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 /**
  * The one translation of a received SQS message into the {@link InboundMessage} the pipeline takes, for
  * the poller (a {@code ReceiveMessage} result) and the Lambda host (a record of an SQS event, read by
- * {@link SqsLambdaEvent}) alike: identical bytes decode identically.
+ * {@link SqsLambdaEvent}) alike: identical bytes decode identically. A receive count or sent timestamp that
+ * is not a number (only a forged Lambda event has one) counts as absent.
  */
 final class SqsInbound {
     private SqsInbound() {
@@ -34,13 +35,23 @@ final class SqsInbound {
         }
         byte[] body = SqsBody.decode(m.body() == null ? "" : m.body(), types);
         Map<MessageSystemAttributeName, String> system = m.attributes();
-        OptionalInt attempt = OptionalInt.empty();
-        String count = system.get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
-        if (count != null) attempt = OptionalInt.of(Integer.parseInt(count));
-        String sent = system.get(MessageSystemAttributeName.SENT_TIMESTAMP);
-        Instant publishTime = sent == null ? null : Instant.ofEpochMilli(Long.parseLong(sent));
+        long count = number(system.get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+        OptionalInt attempt = count >= 1 && count <= Integer.MAX_VALUE ? OptionalInt.of((int) count) : OptionalInt.empty();
+        long sent = number(system.get(MessageSystemAttributeName.SENT_TIMESTAMP));
+        Instant publishTime = sent >= 0 ? Instant.ofEpochMilli(sent) : null;
         String group = fifo ? system.get(MessageSystemAttributeName.MESSAGE_GROUP_ID) : null;
         return new InboundMessage(m.messageId(), body, attributes, group, attempt, publishTime, m.receiptHandle(), m);
+    }
+
+    /**
+     * A system attribute's non-negative decimal number, or -1 when it is absent or not one (a Lambda event is
+     * JSON anyone can invoke the function with): such an attribute is treated as absent, as the Pub/Sub reader
+     * treats a {@code deliveryAttempt} or {@code publishTime} it cannot read.
+     */
+    private static long number(String value) {
+        if (value == null || value.isEmpty() || value.length() > 18) return -1;
+        for (int i = 0; i < value.length(); i++) if (value.charAt(i) < '0' || value.charAt(i) > '9') return -1;
+        return Long.parseLong(value);
     }
 
     private static boolean isMarker(String dataType) {

@@ -103,7 +103,7 @@ public final class CloudEventCodec {
         if (attributes.containsKey(Attributes.SPECVERSION)) {
             return BinaryReader.read(attributes, message.body());
         }
-        if (contentType != null && contentType.toLowerCase().startsWith("application/cloudevents+json")) {
+        if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/cloudevents+json")) {
             return readStructured(message.body());
         }
         String stray = attributes.keySet().stream().filter(k -> k.startsWith(Attributes.PREFIX)).findFirst().orElse(null);
@@ -172,14 +172,14 @@ public final class CloudEventCodec {
             if (isCoreName(name)) {
                 if (!value.isTextual()) {
                     throw new DecodeException("attribute '" + name + "' must be a JSON string, not "
-                            + value.getNodeType().toString().toLowerCase());
+                            + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
                 }
                 core.put(name, value.textValue());
             } else {
                 extensions.add(name);
                 if (!(value.isTextual() || value.isBoolean() || value.isInt())) {
                     throw new DecodeException("extension '" + name + "' must be a JSON string, boolean or 32-bit"
-                            + " integer (the CloudEvents type system), not " + value.getNodeType().toString().toLowerCase());
+                            + " integer (the CloudEvents type system), not " + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
                 }
             }
         }

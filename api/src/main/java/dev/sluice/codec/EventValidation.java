@@ -64,12 +64,6 @@ final class EventValidation {
     private static final Pattern RFC3339 = Pattern.compile(
             "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})");
 
-    private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-    private static final String QUOTED = "\"(?:[\\t\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]|\\\\[\\t\\x20-\\x7E])*\"";
-    /** RFC 2045 section 5.1 / RFC 2046: {@code type "/" subtype *(";" attribute "=" value)}. */
-    private static final Pattern MEDIA_TYPE = Pattern.compile(
-            TOKEN + "/" + TOKEN + "(?:[ \\t]*;[ \\t]*" + TOKEN + "=(?:" + TOKEN + "|" + QUOTED + "))*");
-
     private static final int MAX_QUOTED = 80;
 
     private EventValidation() {
@@ -125,6 +119,12 @@ final class EventValidation {
 
         String subject = core.get(SUBJECT);
         if (subject != null && subject.isEmpty()) return emptyOptional(from, SUBJECT, "string");
+        for (String name : new String[] {ID, TYPE, SUBJECT}) {
+            if (hasControlCharacter(core.get(name))) {
+                return "attribute '" + from.core(name) + "' contains a control character (CloudEvents strings must"
+                        + " not: U+0000-U+001F, U+007F-U+009F)";
+            }
+        }
         String schema = core.get(DATASCHEMA);
         if (schema != null) {
             if (schema.isEmpty()) return emptyOptional(from, DATASCHEMA, "absolute URI");
@@ -160,9 +160,64 @@ final class EventValidation {
         return null;
     }
 
-    /** RFC 2046 (RFC 2045 section 5.1 syntax): {@code type/subtype} with optional parameters. */
+    /**
+     * RFC 2046 (RFC 2045 section 5.1 syntax): {@code type "/" subtype *(OWS ";" OWS attribute "=" value)}, a
+     * value being a token or an RFC 7230 quoted string. One pass over the characters, without a regular
+     * expression: a repeated group in {@link java.util.regex.Pattern} recurses per repetition, and a long
+     * quoted parameter overflowed the stack ({@code MediaTypeTest}).
+     */
     static boolean isMediaType(String value) {
-        return MEDIA_TYPE.matcher(value).matches();
+        int n = value.length();
+        int i = token(value, 0);
+        if (i == 0 || i == n || value.charAt(i) != '/') return false;
+        int end = token(value, i + 1);
+        if (end == i + 1) return false;
+        i = end;
+        while (i < n) {
+            i = whitespace(value, i);
+            if (i == n || value.charAt(i) != ';') return false;
+            i = whitespace(value, i + 1);
+            end = token(value, i);
+            if (end == i || end == n || value.charAt(end) != '=') return false;
+            i = end + 1;
+            end = i < n && value.charAt(i) == '"' ? quoted(value, i) : token(value, i);
+            if (end <= i) return false;
+            i = end;
+        }
+        return true;
+    }
+
+    /** The index after the RFC 7230 token starting at {@code i} ({@code i} itself when there is none). */
+    private static int token(String s, int i) {
+        while (i < s.length() && isTokenChar(s.charAt(i))) i++;
+        return i;
+    }
+
+    private static boolean isTokenChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$%&'*+.^_`|~-".indexOf(c) >= 0;
+    }
+
+    private static int whitespace(String s, int i) {
+        while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) i++;
+        return i;
+    }
+
+    /** The index after the quoted string opening at {@code i}, or -1 when it is not one (RFC 7230 3.2.6). */
+    private static int quoted(String s, int i) {
+        for (i++; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"') return i + 1;
+            if (c == '\\') {
+                if (++i == s.length() || !isVisibleOrBlank(s.charAt(i))) return -1;
+            } else if (!isVisibleOrBlank(c)) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isVisibleOrBlank(char c) {
+        return c == '\t' || (c >= 0x20 && c <= 0x7E);
     }
 
     private static String timeProblem(Source from, String time) {
@@ -192,6 +247,15 @@ final class EventValidation {
             return "attribute '" + l + "' is not an absolute URI (it has no scheme): " + l + " " + quote(value);
         }
         return null;
+    }
+
+    private static boolean hasControlCharacter(String v) {
+        if (v == null) return false;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c <= 0x1F || (c >= 0x7F && c <= 0x9F)) return true;
+        }
+        return false;
     }
 
     private static String requiredString(Map<String, String> core, String name, Source from) {
