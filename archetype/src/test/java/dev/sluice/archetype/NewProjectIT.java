@@ -91,6 +91,47 @@ class NewProjectIT {
                 "jackson-core:" + version, "jackson-databind:" + version);
     }
 
+    @Test
+    void theReadmesWorkerAndLambdaPomsBuildTheGeneratedSources() throws Exception {
+        String readme = Files.readString(Reactor.ROOT.resolve("README.md"));
+
+        Path worker = project("readme-worker", readmePom(readme, "worker"), "src/main", "src/test");
+        assertThat(mvn(worker, "verify")).contains("Tests run: 1, Failures: 0, Errors: 0, Skipped: 0");
+
+        Path lambda = project("readme-lambda", readmePom(readme, "lambda"), "src/main");
+        mvn(lambda, "package");
+        try (JarFile jar = new JarFile(lambda.resolve("target/welcome-lambda-1.0.0-SNAPSHOT.jar").toFile())) {
+            assertThat(jar.getEntry("com/acme/welcome/WelcomeHandler.class")).isNotNull();
+            assertThat(jar.getEntry("dev/sluice/runtime/lambda/SqsLambdaHandler.class")).isNotNull();
+            assertThat(jar.getEntry("META-INF/services/dev.sluice.spi.DriverProvider")).isNotNull();
+        }
+    }
+
+    /** The {@code ```xml pom=<name>} block of the README, as a user would paste it. */
+    private static String readmePom(String readme, String name) {
+        Matcher m = Pattern.compile("```xml pom=" + name + "\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertThat(m.find()).as("README.md has a ```xml pom=%s block", name).isTrue();
+        return m.group(1);
+    }
+
+    /** A project of {@code pom} with the generated project's sources in {@code dirs}. */
+    private static Path project(String name, String pom, String... dirs) throws IOException {
+        Path dir = WORK.resolve(name);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("pom.xml"), pom);
+        for (String d : dirs) {
+            Path from = PROJECT.resolve(d);
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Path to = dir.resolve(d).resolve(from.relativize(f));
+                    Files.createDirectories(to.getParent());
+                    Files.copy(f, to);
+                }
+            }
+        }
+        return dir;
+    }
+
     /** Puts a module's pom (and jar) where {@code mvn install} would. */
     private static void install(Reactor.Module m) throws IOException {
         Path dir = REPO.resolve("dev/sluice/" + m.artifactId() + "/" + VERSION);
