@@ -9,6 +9,7 @@ import { checkIam } from './iam.mjs';
 import { checkDefaults, readProperties, PROPERTIES_PATH } from './defaults.mjs';
 import { renderExampleSchedules } from './schedules.mjs';
 import { checkAlignment } from './format.mjs';
+import { renderExampleRuntime } from './runtime.mjs';
 import { checkEmitGrants } from './emits.mjs';
 
 export const TERRAFORM_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -50,12 +51,13 @@ export async function checkTree(root, { propertiesFile = path.join(REPO_ROOT, PR
   return { problems, modules };
 }
 
-/** Renders the schedule fixtures of every example: [{ fileName, content }]. */
+/** Renders the fixtures of every example (schedules, the Cloud Run runtime's start): [{ fileName, content }]. */
 export async function renderFixtures(modules) {
   const out = [];
   for (const m of modules.values()) {
     if (!m.dir.includes(`${path.sep}examples${path.sep}`)) continue;
     out.push(...(await renderExampleSchedules(m, modules)));
+    out.push(...(await renderExampleRuntime(m, modules)));
   }
   return out.sort((a, b) => a.fileName.localeCompare(b.fileName));
 }
