@@ -103,6 +103,22 @@ final class SqsErrors {
                 && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("credentials");
     }
 
+    /**
+     * Whether nothing listens at a local endpoint (a server not started, a wrong port), asked directly: under load
+     * the SDK may report a refused connection as a connection-pool timeout instead.
+     */
+    private static boolean nothingListens(java.net.URI endpoint) {
+        if (!SqsClients.isLocal(endpoint) || endpoint.getPort() < 0) return false;
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(endpoint.getHost(), endpoint.getPort()), 1000);
+            return false;
+        } catch (java.net.ConnectException refused) {
+            return true;
+        } catch (IOException other) {
+            return false;
+        }
+    }
+
     /** Nothing accepted the connection (a local server not started, a wrong port). */
     private static boolean isRefused(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
@@ -138,7 +154,7 @@ final class SqsErrors {
                     : "; the credentials from the AWS default chain need " + action
                             + " on this queue (see the IAM list in the sluice-adapters-sqs README)";
             case THROTTLED -> "; SQS asks to slow down";
-            case UNAVAILABLE -> isRefused(e) && address.endpoint() != null
+            case UNAVAILABLE -> address.endpoint() != null && (isRefused(e) || nothingListens(address.endpoint()))
                     ? "; nothing accepts connections at " + address.endpoint() + ": is the server running?"
                     : "; SQS could not be reached or failed" + (address.endpoint() == null ? ""
                             : " (is the server at " + address.endpoint() + " running?)");
