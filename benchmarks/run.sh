@@ -12,6 +12,7 @@ cd "$repo"
 if [[ "${SLUICE_BENCH_SKIP_INSTALL:-0}" != "1" ]]; then
   echo "[bench] installing the Sluice modules the benchmarks use (tests skipped)" >&2
   mvn -q install -N
+  mvn -q install -pl bom   # the parent of sluice-parent
   mvn -q install -pl api,testkit,adapters-inmemory,adapters-sqs,pubsub-testserver,adapters-pubsub,lambda-runtime,lambda-runtime/core,lambda-runtime/aws-lambda \
       -Dmaven.test.skip=true
 fi

@@ -10,17 +10,17 @@ import { checkTree, TERRAFORM_ROOT } from './lib/checker.mjs';
 const MODULE = 'aws-sqs-worker';
 
 /** Copies the module to <tmp>/terraform/modules/<name>, applies edit(fileText) to one file. */
-function brokenCopy(file, edit) {
+function brokenCopy(file, edit, module = MODULE) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-tf-'));
   const root = path.join(tmp, 'terraform');
-  const dir = path.join(root, 'modules', MODULE);
-  fs.cpSync(path.join(TERRAFORM_ROOT, 'modules', MODULE), dir, { recursive: true });
+  const dir = path.join(root, 'modules', module);
+  fs.cpSync(path.join(TERRAFORM_ROOT, 'modules', module), dir, { recursive: true });
   const target = path.join(dir, file);
   const before = fs.readFileSync(target, 'utf8');
   const after = edit(before);
   assert.notEqual(after, before, 'the breakage did not change the file');
   fs.writeFileSync(target, after);
-  return { tmp, root, rel: `terraform/modules/${MODULE}/${file}`, text: after };
+  return { tmp, root, dir, rel: `terraform/modules/${module}/${file}`, text: after };
 }
 
 function lineOf(text, needle) {
@@ -63,11 +63,50 @@ const cases = [
     needle: '"sqs:*"',
     message: /action "sqs:\*" has a wildcard/,
   },
+  {
+    name: 'misaligned "="',
+    file: 'main.tf',
+    rule: 'format',
+    edit: (s) => s.replace(/"SLUICE_QUEUE_\$\{local\.env_key\}_URI"\s+=/, '"SLUICE_QUEUE_${local.env_key}_URI" ='),
+    needle: '"SLUICE_QUEUE_${local.env_key}_URI" =',
+    message: /not where terraform fmt puts it/,
+  },
+  {
+    name: 'worker that may not send to its own queue (where delivery.emit publishes)',
+    file: 'iam.tf',
+    reportFile: 'lambda.tf',
+    rule: 'emits',
+    edit: (s) => s.replace('resources = concat([aws_sqs_queue.queue.arn], var.emits_to)', 'resources = var.emits_to'),
+    needle: 'resource "aws_lambda_event_source_mapping" "queue"',
+    message: /may not sqs:SendMessage to aws_sqs_queue\.queue/,
+  },
+  {
+    name: 'worker whose emits_to is not granted',
+    file: 'iam.tf',
+    reportFile: 'lambda.tf',
+    rule: 'emits',
+    edit: (s) => s.replace('resources = concat([aws_sqs_queue.queue.arn], var.emits_to)', 'resources = [aws_sqs_queue.queue.arn]'),
+    needle: 'resource "aws_lambda_event_source_mapping" "queue"',
+    message: /emits_to/,
+  },
+  {
+    name: 'Cloud Run worker that may not publish to its own topic',
+    module: 'gcp-pubsub-worker',
+    file: 'iam.tf',
+    reportFile: 'run.tf',
+    rule: 'emits',
+    edit: (s) => s.replace('  topic   = google_pubsub_topic.topic.name\n  role    = "roles/pubsub.publisher"', '  topic   = google_pubsub_topic.dlq.name\n  role    = "roles/pubsub.publisher"'),
+    needle: 'resource "google_cloud_run_v2_service" "worker"',
+    message: /may not publish to google_pubsub_topic\.topic/,
+  },
 ];
 
 for (const c of cases) {
   test(`a ${c.name} fails the check with file and line`, async () => {
-    const { tmp, root, rel, text } = brokenCopy(c.file, c.edit);
+    const module = c.module ?? MODULE;
+    const { tmp, root, dir, rel: editedRel, text: editedText } = brokenCopy(c.file, c.edit, module);
+    const rel = c.reportFile ? `terraform/modules/${module}/${c.reportFile}` : editedRel;
+    const text = c.reportFile ? fs.readFileSync(path.join(dir, c.reportFile), 'utf8') : editedText;
     try {
       const expectedLine = lineOf(text, c.needle);
       const { problems } = await checkTree(root, { propertiesFile: null });

@@ -20,10 +20,13 @@ if (process.env.NODE_TEST_CONTEXT === undefined) {
     fixtures = await renderFixtures(modules);
     if (write) {
       fs.mkdirSync(FIXTURES_DIR, { recursive: true });
-      for (const f of fixtures) fs.writeFileSync(path.join(FIXTURES_DIR, f.fileName), fixtureText(f.content));
+      for (const f of fixtures) {
+        fs.mkdirSync(path.dirname(path.join(FIXTURES_DIR, f.fileName)), { recursive: true });
+        fs.writeFileSync(path.join(FIXTURES_DIR, f.fileName), fixtureText(f.content));
+      }
     }
   }
   console.log(`checked ${modules.size} Terraform modules (${[...modules.values()].reduce((n, m) => n + m.files.length, 0)} files): ${problems.length} problem(s)` +
-    (fixtures.length ? `; ${write ? 'wrote' : 'rendered'} ${fixtures.length} schedule fixture(s) in ${path.relative(process.cwd(), FIXTURES_DIR) || '.'}` : ''));
+    (fixtures.length ? `; ${write ? 'wrote' : 'rendered'} ${fixtures.length} fixture(s) in ${path.relative(process.cwd(), FIXTURES_DIR) || '.'}` : ''));
   process.exitCode = problems.length === 0 ? 0 : 1;
 }

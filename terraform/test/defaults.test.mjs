@@ -43,7 +43,7 @@ for (const name of Object.keys(DEFAULTS_MAP)) {
   });
 }
 
-const REQUIRED_ENV = ['URI', 'DLQ', 'MAX_DELIVERY_ATTEMPTS', 'RETRY', 'RETRY_INITIAL_DELAY', 'RETRY_MAX_DELAY', 'RETRY_MULTIPLIER', 'LEASE', 'CONCURRENCY'];
+const REQUIRED_ENV = ['URI', 'DLQ', 'MAX_DELIVERY_ATTEMPTS', 'RETRY', 'RETRY_INITIAL_DELAY', 'RETRY_MAX_DELAY', 'RETRY_MULTIPLIER', 'LEASE', 'CONCURRENCY', 'PROVISIONING'];
 
 async function sluiceEnvKeys(m) {
   const locals = blocks(m).find((b) => b.type === 'locals' && 'sluice_env' in b.body);

@@ -42,6 +42,17 @@ data "aws_iam_policy_document" "function" {
     resources = [aws_sqs_queue.dlq.arn]
   }
 
+  # Follow-up events: delivery.emit publishes to the worker's own queue by default, and to the queues
+  # the application names in var.emits_to; without this a chain is retried, then dead-lettered.
+  statement {
+    sid = "EmitFollowUps"
+    actions = [
+      "sqs:SendMessage",
+      "sqs:GetQueueUrl",
+    ]
+    resources = concat([aws_sqs_queue.queue.arn], var.emits_to)
+  }
+
   # Log streams of this function's own log group, nothing else ("…:*" names its streams).
   statement {
     sid = "WriteOwnLogs"

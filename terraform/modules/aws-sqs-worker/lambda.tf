@@ -45,3 +45,13 @@ resource "aws_lambda_event_source_mapping" "queue" {
     }
   }
 }
+
+# AWS recommends a visibility timeout of at least 6 times the function timeout for an SQS event source,
+# so that a batch whose invocation is throttled and retried is not redelivered meanwhile. A recommendation,
+# not a rule: a warning at plan and apply, not an error.
+check "visibility_timeout_six_times_function_timeout" {
+  assert {
+    condition     = var.visibility_timeout_seconds >= 6 * local.function_timeout
+    error_message = "The visibility timeout (${var.visibility_timeout_seconds}s) is shorter than 6 times the function timeout (${local.function_timeout}s), AWS's recommendation for SQS event sources: a throttled batch may come back while it is retried."
+  }
+}

@@ -16,23 +16,25 @@ locals {
   # attempts, so the queue allows 10 receives per attempt.
   max_receive_count = var.fifo ? var.max_delivery_attempts * 10 : var.max_delivery_attempts
 
-  function_timeout = coalesce(var.function_timeout_seconds, floor(var.visibility_timeout_seconds / 6))
+  function_timeout = coalesce(var.function_timeout_seconds, max(1, floor(var.visibility_timeout_seconds / 6)))
 
   queue_uri = "sqs://${local.queue_name}?region=${data.aws_region.current.region}"
   dlq_uri   = "sqs://${local.dlq_name}?region=${data.aws_region.current.region}"
 
   # The configuration the Sluice runtime reads at cold start (sluice-runtime-core's bootstrap, Lambda host).
+  # Terraform owns the queues: PROVISIONING=verify makes the runtime only check them at start-up.
   sluice_env = {
-    "SLUICE_MODULES"                                          = join(",", var.sluice_modules)
-    "SLUICE_QUEUE_${local.env_key}_URI"                       = local.queue_uri
-    "SLUICE_QUEUE_${local.env_key}_DLQ"                       = local.dlq_uri
-    "SLUICE_QUEUE_${local.env_key}_MAX_DELIVERY_ATTEMPTS"     = tostring(var.max_delivery_attempts)
-    "SLUICE_QUEUE_${local.env_key}_RETRY"                     = var.retry_strategy
-    "SLUICE_QUEUE_${local.env_key}_RETRY_INITIAL_DELAY"       = "${var.retry_initial_delay_seconds}s"
-    "SLUICE_QUEUE_${local.env_key}_RETRY_MAX_DELAY"           = "${var.retry_max_delay_seconds}s"
-    "SLUICE_QUEUE_${local.env_key}_RETRY_MULTIPLIER"          = tostring(var.retry_multiplier)
-    "SLUICE_QUEUE_${local.env_key}_LEASE"                     = "${var.visibility_timeout_seconds}s"
-    "SLUICE_QUEUE_${local.env_key}_CONCURRENCY"               = tostring(var.concurrency)
+    "SLUICE_MODULES"                                      = join(",", var.sluice_modules)
+    "SLUICE_QUEUE_${local.env_key}_URI"                   = local.queue_uri
+    "SLUICE_QUEUE_${local.env_key}_DLQ"                   = local.dlq_uri
+    "SLUICE_QUEUE_${local.env_key}_MAX_DELIVERY_ATTEMPTS" = tostring(var.max_delivery_attempts)
+    "SLUICE_QUEUE_${local.env_key}_RETRY"                 = var.retry_strategy
+    "SLUICE_QUEUE_${local.env_key}_RETRY_INITIAL_DELAY"   = "${var.retry_initial_delay_seconds}s"
+    "SLUICE_QUEUE_${local.env_key}_RETRY_MAX_DELAY"       = "${var.retry_max_delay_seconds}s"
+    "SLUICE_QUEUE_${local.env_key}_RETRY_MULTIPLIER"      = tostring(var.retry_multiplier)
+    "SLUICE_QUEUE_${local.env_key}_LEASE"                 = "${var.visibility_timeout_seconds}s"
+    "SLUICE_QUEUE_${local.env_key}_CONCURRENCY"           = tostring(var.concurrency)
+    "SLUICE_QUEUE_${local.env_key}_PROVISIONING"          = "verify"
   }
 }
 

@@ -193,8 +193,8 @@ variable "function_timeout_seconds" {
   default     = null
 
   validation {
-    condition     = var.function_timeout_seconds == null ? true : (var.function_timeout_seconds >= 1 && var.function_timeout_seconds <= 900 && var.visibility_timeout_seconds >= 6 * var.function_timeout_seconds)
-    error_message = "function_timeout_seconds must be 1..900 and the visibility timeout at least 6 times as long (AWS's rule for SQS event sources); raise visibility_timeout_seconds or lower the timeout."
+    condition     = var.function_timeout_seconds == null ? true : (var.function_timeout_seconds >= 1 && var.function_timeout_seconds <= 900 && var.visibility_timeout_seconds >= var.function_timeout_seconds)
+    error_message = "function_timeout_seconds must be 1..900 and no longer than the visibility timeout (a message must not come back while the function still runs on it)."
   }
 }
 
@@ -297,6 +297,17 @@ variable "schedules" {
   validation {
     condition     = length(distinct([for s in var.schedules : s.name])) == length(var.schedules)
     error_message = "Schedule names must be unique."
+  }
+}
+
+variable "emits_to" {
+  type        = list(string)
+  description = "ARNs of the other SQS queues the handlers emit follow-up events to (delivery.emit publishes to the worker's own queue by default, which is always granted). The function's role may send to these and no others."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.emits_to : can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]+$", arn))])
+    error_message = "Each emits_to entry must be the ARN of one SQS queue (arn:aws:sqs:<region>:<account>:<name>), without wildcards."
   }
 }
 

@@ -6,7 +6,8 @@ resource "google_service_account" "push" {
 }
 
 # The identity the worker runs as, instead of the project's default compute account (which usually
-# holds Editor). Its only grant: publishing permanent failures to the DLQ topic.
+# holds Editor). Its grants: publishing dead letters and follow-up events, reading its own topics and
+# subscriptions (the start-up check).
 resource "google_service_account" "runtime" {
   project      = var.project_id
   account_id   = "${var.name}-run"
@@ -51,4 +52,51 @@ resource "google_pubsub_topic_iam_member" "dlq_publisher_runtime" {
   topic   = google_pubsub_topic.dlq.name
   role    = "roles/pubsub.publisher"
   member  = google_service_account.runtime.member
+}
+
+# Follow-up events: delivery.emit publishes to the worker's own topic by default...
+resource "google_pubsub_topic_iam_member" "publisher_runtime" {
+  project = var.project_id
+  topic   = google_pubsub_topic.topic.name
+  role    = "roles/pubsub.publisher"
+  member  = google_service_account.runtime.member
+}
+
+# ...and to the topics the application names in var.emits_to, and no others.
+resource "google_pubsub_topic_iam_member" "emits_to_runtime" {
+  for_each = toset(var.emits_to)
+  project  = var.project_id
+  topic    = each.value
+  role     = "roles/pubsub.publisher"
+  member   = google_service_account.runtime.member
+}
+
+# The runtime starts with SLUICE_QUEUE_<NAME>_PROVISIONING=verify: it reads the topics and subscriptions
+# this module made (get only) and refuses to start when they contradict its configuration.
+resource "google_pubsub_topic_iam_member" "topic_viewer_runtime" {
+  project = var.project_id
+  topic   = google_pubsub_topic.topic.name
+  role    = "roles/pubsub.viewer"
+  member  = google_service_account.runtime.member
+}
+
+resource "google_pubsub_topic_iam_member" "dlq_viewer_runtime" {
+  project = var.project_id
+  topic   = google_pubsub_topic.dlq.name
+  role    = "roles/pubsub.viewer"
+  member  = google_service_account.runtime.member
+}
+
+resource "google_pubsub_subscription_iam_member" "worker_viewer_runtime" {
+  project      = var.project_id
+  subscription = google_pubsub_subscription.worker.name
+  role         = "roles/pubsub.viewer"
+  member       = google_service_account.runtime.member
+}
+
+resource "google_pubsub_subscription_iam_member" "dlq_subscription_viewer_runtime" {
+  project      = var.project_id
+  subscription = google_pubsub_subscription.dlq.name
+  role         = "roles/pubsub.viewer"
+  member       = google_service_account.runtime.member
 }

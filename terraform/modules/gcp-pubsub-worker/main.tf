@@ -16,6 +16,8 @@ locals {
   dlq_uri   = "pubsub://projects/${var.project_id}/topics/${google_pubsub_topic.dlq.name}?subscription=${google_pubsub_subscription.dlq.name}"
 
   # The configuration the Sluice runtime reads at start-up (sluice-runtime-core's bootstrap, Cloud Run host).
+  # Terraform owns the topics and subscriptions: PROVISIONING=verify makes the runtime only check them
+  # at start-up (it may read them: see iam.tf).
   sluice_env = {
     "SLUICE_MODULES"                                      = join(",", var.sluice_modules)
     "SLUICE_QUEUE_${local.env_key}_URI"                   = local.queue_uri
@@ -27,6 +29,7 @@ locals {
     "SLUICE_QUEUE_${local.env_key}_RETRY_MULTIPLIER"      = tostring(var.retry_multiplier)
     "SLUICE_QUEUE_${local.env_key}_LEASE"                 = "${var.ack_deadline_seconds}s"
     "SLUICE_QUEUE_${local.env_key}_CONCURRENCY"           = tostring(var.concurrency)
+    "SLUICE_QUEUE_${local.env_key}_PROVISIONING"          = "verify"
     "SLUICE_PUSH_AUDIENCE"                                = local.push_audience
     "SLUICE_PUSH_SERVICE_ACCOUNT"                         = google_service_account.push.email
   }

@@ -244,6 +244,17 @@ variable "schedules" {
   }
 }
 
+variable "emits_to" {
+  type        = list(string)
+  description = "Names of the other topics (in project_id) the handlers emit follow-up events to (delivery.emit publishes to the worker's own topic by default, which is always granted). The runtime may publish to these and no others."
+  default     = []
+
+  validation {
+    condition     = alltrue([for t in var.emits_to : can(regex("^[A-Za-z][A-Za-z0-9._~+%-]{2,254}$", t))])
+    error_message = "Each emits_to entry must be a topic name (3-255 characters, starting with a letter), not an id or a wildcard."
+  }
+}
+
 variable "labels" {
   type        = map(string)
   description = "Labels for every resource that takes them."

@@ -8,6 +8,9 @@ import { checkVariables, checkProviders } from './conventions.mjs';
 import { checkIam } from './iam.mjs';
 import { checkDefaults, readProperties, PROPERTIES_PATH } from './defaults.mjs';
 import { renderExampleSchedules } from './schedules.mjs';
+import { checkAlignment } from './format.mjs';
+import { renderExampleRuntime } from './runtime.mjs';
+import { checkEmitGrants } from './emits.mjs';
 
 export const TERRAFORM_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 export const REPO_ROOT = path.resolve(TERRAFORM_ROOT, '..');
@@ -40,18 +43,21 @@ export async function checkTree(root, { propertiesFile = path.join(REPO_ROOT, PR
     problems.push(...checkVariables(m));
     problems.push(...checkProviders(m));
     problems.push(...(await checkIam(m)));
+    problems.push(...checkAlignment(m));
+    problems.push(...checkEmitGrants(m));
     if (properties) problems.push(...checkDefaults(m, properties));
   }
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   return { problems, modules };
 }
 
-/** Renders the schedule fixtures of every example: [{ fileName, content }]. */
+/** Renders the fixtures of every example (schedules, the Cloud Run runtime's start): [{ fileName, content }]. */
 export async function renderFixtures(modules) {
   const out = [];
   for (const m of modules.values()) {
     if (!m.dir.includes(`${path.sep}examples${path.sep}`)) continue;
     out.push(...(await renderExampleSchedules(m, modules)));
+    out.push(...(await renderExampleRuntime(m, modules)));
   }
   return out.sort((a, b) => a.fileName.localeCompare(b.fileName));
 }

@@ -113,7 +113,7 @@ export async function renderExampleSchedules(example, modulesByDir) {
             },
             expected: {
               id: SAMPLE.pubsubMessageId,
-              source: queueUri,
+              source: queueUri.split('?')[0], // the queue's identity: Sluice drops the URI's query
               type: s.type,
               datacontenttype: 'application/json',
               data: JSON.parse(s.data),

@@ -19,8 +19,8 @@ import java.util.List;
  * <p>The subscription gets no Pub/Sub {@code RetryPolicy}. A worker pulls, and applies the spec's
  * {@link dev.sluice.RetryPolicy} itself by setting the failed message's ack deadline to the retry delay;
  * Pub/Sub applies a subscription's retry policy <em>after</em> that deadline passes, so having both would add
- * the two backoffs. (A push subscription, as the Cloud Run host uses, needs the retry policy; Terraform sets
- * it there.)
+ * the two backoffs. A push subscription (the Cloud Run host's, which Terraform makes) is different: Pub/Sub's
+ * retry policy is the only backoff a push gets, so there it is expected, not a contradiction.
  */
 final class PubSubProvisioner {
     private final PubSubAddress address;
@@ -151,13 +151,18 @@ final class PubSubProvisioner {
             problems.add(name + " has an ack deadline of " + have.getAckDeadlineSeconds() + "s, but the spec's lease is "
                     + want.getAckDeadlineSeconds() + "s");
         }
-        if (have.hasRetryPolicy() && (positive(have.getRetryPolicy().getMinimumBackoff())
+        if (!pushes(have) && have.hasRetryPolicy() && (positive(have.getRetryPolicy().getMinimumBackoff())
                 || positive(have.getRetryPolicy().getMaximumBackoff()))) {
             problems.add(name + " has a retry policy (backoff " + seconds(have.getRetryPolicy().getMinimumBackoff())
                     + " to " + seconds(have.getRetryPolicy().getMaximumBackoff()) + "), which Pub/Sub adds to the delay"
                     + " the worker already applies through the ack deadline for the spec's retry policy; remove it"
                     + " from subscriptions a Sluice worker pulls from");
         }
+    }
+
+    /** A subscription Pub/Sub pushes from: its retry policy is the backoff, not an addition to Sluice's. */
+    private static boolean pushes(Subscription subscription) {
+        return !subscription.getPushConfig().getPushEndpoint().isEmpty();
     }
 
     private static boolean positive(com.google.protobuf.Duration d) {

@@ -64,7 +64,7 @@ class InteropTest {
             CloudEvent e = received.get(0);
             assertThat(e.getType()).isEqualTo("dev.sluice.foreign");
             assertThat(e.getId()).isEqualTo(id);
-            assertThat(e.getSource()).isEqualTo(spec.uri());
+            assertThat(e.getSource()).isEqualTo(URI.create("pubsub://projects/" + TestServerFixture.PROJECT + "/topics/" + topic));
             assertThat(e.getTime()).isNotNull();
             assertThat(e.getExtension("origin")).isEqualTo("billing");
             assertThat(new String(e.getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo("legacy payload");

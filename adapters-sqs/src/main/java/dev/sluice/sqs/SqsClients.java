@@ -5,6 +5,11 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -54,16 +59,35 @@ final class SqsClients {
         }
     }
 
+    /**
+     * A local server (ElasticMQ, LocalStack) accepts any credentials and region: for an endpoint on this machine
+     * the default chain is asked first, and dummy credentials (and us-east-1) stand in when it has none.
+     */
+    private static final AwsCredentialsProvider LOCAL_CREDENTIALS = AwsCredentialsProviderChain.builder()
+            .reuseLastProviderEnabled(true)
+            .credentialsProviders(DefaultCredentialsProvider.builder().build(),
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .build();
+
+    static boolean isLocal(URI endpoint) {
+        if (endpoint == null || endpoint.getHost() == null) return false;
+        String host = endpoint.getHost();
+        return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]") || host.equals("::1");
+    }
+
     private SqsAsyncClient create(Key key, SqsAddress address) {
         SqsAsyncClientBuilder b = SqsAsyncClient.builder()
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder())
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
         if (key.region() != null) b.region(Region.of(key.region()));
         if (key.endpoint() != null) b.endpointOverride(key.endpoint());
+        boolean local = isLocal(key.endpoint());
+        if (local) b.credentialsProvider(LOCAL_CREDENTIALS);
         customizer.accept(b);
         try {
             return b.build();
         } catch (SdkClientException e) {
+            if (local && key.region() == null) return b.region(Region.US_EAST_1).build();
             throw new ConfigurationException("cannot make an SQS client for " + address.uri() + ": " + e.getMessage()
                     + " (set region= in the URI or AWS_REGION)", e);
         }

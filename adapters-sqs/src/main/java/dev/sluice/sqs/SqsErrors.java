@@ -92,8 +92,40 @@ final class SqsErrors {
             if (status >= 400) return ErrorCode.INVALID;
             return ErrorCode.UNKNOWN;
         }
+        if (isMissingCredentials(e)) return ErrorCode.PERMISSION_DENIED;
         if (e instanceof SdkClientException || e instanceof IOException) return ErrorCode.UNAVAILABLE;
         return ErrorCode.UNKNOWN;
+    }
+
+    /** The SDK found no credentials: it never reached the server, and trying again will not help. */
+    static boolean isMissingCredentials(Throwable e) {
+        return e instanceof SdkClientException && e.getMessage() != null
+                && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("credentials");
+    }
+
+    /**
+     * Whether nothing listens at a local endpoint (a server not started, a wrong port), asked directly: under load
+     * the SDK may report a refused connection as a connection-pool timeout instead.
+     */
+    private static boolean nothingListens(java.net.URI endpoint) {
+        if (!SqsClients.isLocal(endpoint) || endpoint.getPort() < 0) return false;
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(endpoint.getHost(), endpoint.getPort()), 1000);
+            return false;
+        } catch (java.net.ConnectException refused) {
+            return true;
+        } catch (IOException other) {
+            return false;
+        }
+    }
+
+    /** Nothing accepted the connection (a local server not started, a wrong port). */
+    private static boolean isRefused(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException) return true;
+            if (c.getCause() == c) break;
+        }
+        return false;
     }
 
     /** The SQS error code of a failed call, or its exception class. */
@@ -116,11 +148,16 @@ final class SqsErrors {
         return base + switch (code) {
             case NOT_FOUND -> "; check the queue name, the region (region= or AWS_REGION) and the account, or let"
                     + " Sluice create the queue (QueueSpec provisioning CREATE_IF_MISSING)";
-            case PERMISSION_DENIED -> "; the credentials from the AWS default chain need " + action
-                    + " on this queue (see the IAM list in the sluice-adapters-sqs README)";
+            case PERMISSION_DENIED -> isMissingCredentials(e)
+                    ? "; no AWS credentials were found (the SDK's default chain: AWS_ACCESS_KEY_ID and"
+                            + " AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, an instance role); the server was not contacted"
+                    : "; the credentials from the AWS default chain need " + action
+                            + " on this queue (see the IAM list in the sluice-adapters-sqs README)";
             case THROTTLED -> "; SQS asks to slow down";
-            case UNAVAILABLE -> "; SQS could not be reached or failed" + (address.endpoint() == null ? ""
-                    : " (is the server at " + address.endpoint() + " running?)");
+            case UNAVAILABLE -> address.endpoint() != null && (isRefused(e) || nothingListens(address.endpoint()))
+                    ? "; nothing accepts connections at " + address.endpoint() + ": is the server running?"
+                    : "; SQS could not be reached or failed" + (address.endpoint() == null ? ""
+                            : " (is the server at " + address.endpoint() + " running?)");
             default -> "";
         };
     }

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * body must be text cannot carry (binary, empty, or with control characters).
  *
  * <p>Reads both modes, and wraps a message that is not a CloudEvent at all (no {@code ce-} attributes,
- * not a structured body) into one: {@code id} is the broker's message id, {@code source} the queue URI,
+ * not a structured body) into one: {@code id} is the broker's message id, {@code source} the queue's identity
+ * (its URI without query or fragment: {@code sqs://jobs}, never the endpoint or region it was reached by),
  * {@code type} the {@value #TYPE_ATTRIBUTE} attribute or else {@value #FOREIGN_TYPE}, {@code time} the
  * publish time, {@code datacontenttype} the {@code content-type} attribute if it is a media type; the other
  * attributes whose names are legal extension names become extensions, except those named like a CloudEvents
@@ -218,7 +219,7 @@ public final class CloudEventCodec {
         String type = attributes.get(TYPE_ATTRIBUTE);
         CloudEventBuilder b = CloudEventBuilder.v1()
                 .withId(message.messageId())
-                .withSource(queue)
+                .withSource(queueIdentity(queue))
                 .withType(type == null || type.isEmpty() ? FOREIGN_TYPE : type);
         if (message.publishTime() != null) b.withTime(message.publishTime().atOffset(ZoneOffset.UTC));
         String contentType = attributes.get(Attributes.CONTENT_TYPE);
@@ -242,6 +243,21 @@ public final class CloudEventCodec {
         }
         if (message.body().length > 0) b.withData(message.body());
         return b.build();
+    }
+
+    /**
+     * The source of a wrapped foreign message: the queue URI without its query and fragment, which say how
+     * to reach the queue (endpoint, region, subscription), not which queue it is; so the same queue has the
+     * same source in development and production.
+     */
+    static URI queueIdentity(URI queue) {
+        String s = queue.toString();
+        int cut = s.length();
+        for (char c : new char[] {'?', '#'}) {
+            int i = s.indexOf(c);
+            if (i >= 0 && i < cut) cut = i;
+        }
+        return cut == s.length() ? queue : URI.create(s.substring(0, cut));
     }
 
     /**

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The dead letters of one queue, as portable operations every driver supports: peek at them with their
  * reasons, and redrive them (all, or those a filter picks) back to the source queue. Obtain with
- * {@link Sluice#deadLetters(QueueSpec)}.
+ * {@link Sluice#deadLetters(URI)} (the queue's URI is enough) or {@link Sluice#deadLetters(QueueSpec)}.
  *
  * <p>Both operations read the DLQ by receiving with a lease, so a dead letter being looked at is invisible
  * to other readers for that time; what is not moved is released at the end.
@@ -36,15 +36,15 @@ public final class DeadLetters {
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
     private static final Duration WAIT = Duration.ofSeconds(1);
 
-    private final QueueSpec spec;
+    private final URI sourceUri;
     private final QueueDriver source;
     private final QueueDriver deadLetterQueue;
     private final CloudEventCodec codec;
     private final BrokerRetry retry;
 
-    DeadLetters(QueueSpec spec, QueueDriver source, QueueDriver deadLetterQueue, BrokerRetry retry) {
+    DeadLetters(QueueDriver source, QueueDriver deadLetterQueue, BrokerRetry retry) {
         this.retry = retry;
-        this.spec = spec;
+        this.sourceUri = source.uri();
         this.source = source;
         this.deadLetterQueue = deadLetterQueue;
         this.codec = new CloudEventCodec(deadLetterQueue.capabilities());
@@ -153,7 +153,7 @@ public final class DeadLetters {
         List<AckFailure> failures = retry.ack(deadLetterQueue, delete);
         for (AckFailure f : failures) {
             log.warn("dead letter {} was sent back to {} but could not be deleted from {} ({}: {}); a later redrive"
-                    + " sends it again", f.message().messageId(), Redaction.uri(spec.uri()), Redaction.uri(deadLetterQueue.uri()), f.error().code(),
+                    + " sends it again", f.message().messageId(), Redaction.uri(sourceUri), Redaction.uri(deadLetterQueue.uri()), f.error().code(),
                     f.error().message());
         }
         return failures.size();
@@ -163,7 +163,7 @@ public final class DeadLetters {
         CloudEvent event = null;
         String error = null;
         try {
-            event = codec.decode(m, spec.uri());
+            event = codec.decode(m, sourceUri);
         } catch (DecodeException e) {
             error = e.getMessage();
         }

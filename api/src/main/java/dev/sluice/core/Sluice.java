@@ -120,10 +120,28 @@ public final class Sluice implements Pipelines, AutoCloseable {
         return worker(QueueSpec.of(uri));
     }
 
-    /** The dead letters of {@code spec}'s queue: list, peek, redrive. */
+    /**
+     * The dead letters of {@code spec}'s queue: peek, redrive. Opens the queue as a worker does (the spec is
+     * checked against the deployed queue); {@link #deadLetters(URI)} needs only the URI.
+     */
     public DeadLetters deadLetters(QueueSpec spec) {
         OpenQueue q = open(spec);
-        return new DeadLetters(spec, q.driver(), q.deadLetterQueue(), BrokerRetry.forCalls(scheduler));
+        return new DeadLetters(q.driver(), q.deadLetterQueue(), BrokerRetry.forCalls(scheduler));
+    }
+
+    /**
+     * The dead letters of the queue at {@code queue}, in the driver's default dead-letter queue
+     * ({@code <name>-dlq}): peek, redrive. Neither creates nor checks anything, so it works on a deployed queue
+     * whatever its attempts or lease.
+     */
+    public DeadLetters deadLetters(URI queue) {
+        QueueDriver driver = driver(queue);
+        return deadLetters(queue, driver.defaultDeadLetterUri());
+    }
+
+    /** As {@link #deadLetters(URI)}, with the dead-letter queue named. */
+    public DeadLetters deadLetters(URI queue, URI deadLetterQueue) {
+        return new DeadLetters(driver(queue), driver(deadLetterQueue), BrokerRetry.forCalls(scheduler));
     }
 
     /**

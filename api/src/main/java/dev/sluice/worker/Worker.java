@@ -54,10 +54,13 @@ public final class Worker implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final List<Thread> receivers = new ArrayList<>();
     private final List<ReceiveLoop> receiveLoops = new ArrayList<>();
+    private final List<String> types;
     private volatile boolean closed;
 
-    private Worker(QueueSpec spec, QueueDriver driver, Pipeline pipeline, Scheduler scheduler, Duration shutdownTimeout) {
+    private Worker(QueueSpec spec, QueueDriver driver, Pipeline pipeline, Scheduler scheduler, Duration shutdownTimeout,
+                   List<String> types) {
         this.spec = spec;
+        this.types = types;
         this.shutdownTimeout = shutdownTimeout;
         String name = Redaction.uri(driver.uri());
         this.handlers = Executors.newFixedThreadPool(spec.concurrency(), threads("sluice-handler-" + name));
@@ -125,7 +128,8 @@ public final class Worker implements AutoCloseable {
     private Worker start() {
         acknowledger.start();
         receivers.forEach(Thread::start);
-        log.info("worker started on {} with {} handlers", Redaction.uri(spec.uri()), spec.concurrency());
+        // the bound types, so that a misspelt one (user.signedup) shows at start, not as dead letters later
+        log.info("worker on {}: {} handler slots, handling {}", Redaction.uri(spec.uri()), spec.concurrency(), types);
         return this;
     }
 
@@ -240,7 +244,8 @@ public final class Worker implements AutoCloseable {
             if (logging) chain.add(new LoggingInterceptor(Redaction.uri(spec.uri())));
             chain.addAll(interceptors);
             Pipeline pipeline = pipelines.pipeline(spec, r, chain, followUps);
-            return new Worker(spec, pipeline.source(), pipeline, pipelines.scheduler(), shutdownTimeout).start();
+            return new Worker(spec, pipeline.source(), pipeline, pipelines.scheduler(), shutdownTimeout,
+                    r.types().stream().sorted().toList()).start();
         }
     }
 }

@@ -152,6 +152,19 @@ class CloudEventCodecTest {
     }
 
     @Test
+    void aForeignMessagesSourceIsTheQueuesIdentityWithoutEndpointRegionOrSubscription() throws Exception {
+        byte[] body = "plain".getBytes(StandardCharsets.UTF_8);
+        CloudEvent dev = codec.decode(received(body, Map.of()),
+                URI.create("sqs://jobs?endpoint=http://127.0.0.1:9324&region=us-east-1"));
+        CloudEvent prod = codec.decode(received(body, Map.of()), URI.create("sqs://jobs?region=eu-west-1"));
+        CloudEvent pubsub = codec.decode(received(body, Map.of()),
+                URI.create("pubsub://projects/acme/topics/jobs?subscription=jobs-worker#x"));
+
+        assertThat(dev.getSource()).isEqualTo(URI.create("sqs://jobs")).isEqualTo(prod.getSource());
+        assertThat(pubsub.getSource()).isEqualTo(URI.create("pubsub://projects/acme/topics/jobs"));
+    }
+
+    @Test
     void aForeignMessageMayNameItsTypeWithTheSluiceTypeAttribute() throws Exception {
         CloudEvent e = codec.decode(received("{}".getBytes(StandardCharsets.UTF_8),
                 Map.of(CloudEventCodec.TYPE_ATTRIBUTE, "report.daily")), QUEUE);

@@ -42,29 +42,34 @@ public final class PubSubTestServer implements AutoCloseable {
         this.channel = ManagedChannelBuilder.forTarget(endpoint()).usePlaintext().build();
     }
 
-    /** Starts a server on the system clock. */
+    /** Starts a server on the system clock, on a free port. */
     public static PubSubTestServer start() {
+        return start(0);
+    }
+
+    /** Starts a server whose deadlines, backoff and publish times follow {@code time}, e.g. a {@link ManualTimeSource}. */
+    public static PubSubTestServer start(TimeSource time) {
+        return new PubSubTestServer(listen(time, 0), null);
+    }
+
+    /** Starts a server on the system clock at {@code 127.0.0.1:port} (0: a free port), e.g. 8085 for local development. */
+    public static PubSubTestServer start(int port) {
         SystemTimeSource time = new SystemTimeSource();
         try {
-            return new PubSubTestServer(listen(time), time);
+            return new PubSubTestServer(listen(time, port), time);
         } catch (RuntimeException e) {
             time.close();
             throw e;
         }
     }
 
-    /** Starts a server whose deadlines, backoff and publish times follow {@code time}, e.g. a {@link ManualTimeSource}. */
-    public static PubSubTestServer start(TimeSource time) {
-        return new PubSubTestServer(listen(time), null);
-    }
-
     /** Pub/Sub takes publish requests of up to 10 MB; gRPC's default inbound limit is 4 MiB. */
     static final int MAX_REQUEST_BYTES = 20 * 1024 * 1024;
 
-    private static Server listen(TimeSource time) {
+    private static Server listen(TimeSource time, int port) {
         Registry registry = new Registry(time);
         try {
-            return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                     .maxInboundMessageSize(MAX_REQUEST_BYTES)
                     .addService(new PublisherService(registry))
                     .addService(new SubscriberService(registry))

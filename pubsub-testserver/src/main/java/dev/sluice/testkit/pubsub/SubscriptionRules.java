@@ -119,9 +119,6 @@ final class SubscriptionRules {
     }
 
     private static void rejectUnsupported(Subscription subscription) {
-        if (!subscription.getPushConfig().getPushEndpoint().isEmpty()) {
-            throw Errors.unimplemented("Push delivery (push_config.push_endpoint)");
-        }
         if (subscription.hasBigqueryConfig() || subscription.hasCloudStorageConfig()) {
             throw Errors.unimplemented("Export subscriptions (BigQuery, Cloud Storage)");
         }

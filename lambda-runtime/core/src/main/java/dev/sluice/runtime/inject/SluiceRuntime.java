@@ -12,6 +12,8 @@ import dev.sluice.ConfigurationException;
 import dev.sluice.Interceptor;
 import dev.sluice.Redaction;
 import dev.sluice.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.sluice.core.Sluice;
 import dev.sluice.interceptor.LoggingInterceptor;
 import dev.sluice.observe.JsonLogListener;
@@ -33,6 +35,8 @@ import java.util.stream.Collectors;
  * broker. Whatever is wrong stops {@link #start} with one message that says what to change.
  */
 public final class SluiceRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SluiceRuntime.class);
+
     private final RuntimeConfig config;
     private final Sluice sluice;
     private final Injector injector;
@@ -84,6 +88,8 @@ public final class SluiceRuntime implements AutoCloseable {
                 chain.add(new LoggingInterceptor(Redaction.uri(q.spec().uri())));
                 chain.addAll(bound);
                 pipelines.put(q.name(), sluice.pipeline(q.spec(), router, chain));
+                log.info("queue {} on {}: {} handler slots, handling {}", q.name(), q.spec().uri(), q.spec().concurrency(),
+                        router.types().stream().sorted().toList());
             }
             return new SluiceRuntime(config, sluice, injector, pipelines, router, bound);
         } catch (RuntimeException | Error e) {

@@ -1,0 +1,5 @@
+package ${package};
+
+/** The data of a {@code send-welcome-email} event. */
+public record SignUp(String email, String name) {
+}
