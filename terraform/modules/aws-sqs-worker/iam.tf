@@ -81,3 +81,104 @@ resource "aws_iam_role_policy" "function" {
   role   = aws_iam_role.function.id
   policy = data.aws_iam_policy_document.function.json
 }
+
+# Producers: send to the queue, nothing else. Attached to the roles in var.producer_role_names; the
+# policy's ARN is an output for roles managed elsewhere. (GetQueueUrl: a publisher opens sqs://<name>.)
+data "aws_iam_policy_document" "producer" {
+  statement {
+    sid = "SendToQueue"
+    actions = [
+      "sqs:SendMessage",
+      "sqs:GetQueueUrl",
+    ]
+    resources = [aws_sqs_queue.queue.arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid = "QueueEncryptionKey"
+      actions = [
+        "kms:GenerateDataKey",
+        "kms:Decrypt",
+      ]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_policy" "producer" {
+  name        = "${var.name}-producer"
+  description = "Sluice: send jobs to ${local.queue_name}."
+  policy      = data.aws_iam_policy_document.producer.json
+  tags        = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "producer" {
+  for_each   = toset(var.producer_role_names)
+  role       = each.value
+  policy_arn = aws_iam_policy.producer.arn
+}
+
+# Operators: redrive the dead letters back to the queue, with SQS's message move task
+# (StartMessageMoveTask on the DLQ, which receives and deletes there and sends to the queue) or by hand
+# (receive and delete on the DLQ, send on the queue). Nothing else: no purge, no attribute changes.
+data "aws_iam_policy_document" "operator" {
+  statement {
+    sid = "DrainDeadLetters"
+    actions = [
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:GetQueueAttributes",
+      "sqs:GetQueueUrl",
+      "sqs:StartMessageMoveTask",
+      "sqs:ListMessageMoveTasks",
+      "sqs:CancelMessageMoveTask",
+    ]
+    resources = [aws_sqs_queue.dlq.arn]
+  }
+
+  statement {
+    sid = "RedriveToQueue"
+    actions = [
+      "sqs:SendMessage",
+      "sqs:GetQueueUrl",
+    ]
+    resources = [aws_sqs_queue.queue.arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid = "QueueEncryptionKey"
+      actions = [
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+      ]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_policy" "operator" {
+  name        = "${var.name}-operator"
+  description = "Sluice: redrive the dead letters of ${local.dlq_name} to ${local.queue_name}."
+  policy      = data.aws_iam_policy_document.operator.json
+  tags        = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "operator" {
+  for_each   = toset(var.operator_role_names)
+  role       = each.value
+  policy_arn = aws_iam_policy.operator.arn
+}
+
+# With SSE-KMS, KMS grants on the customer-managed key for the roles this module owns, so the key's
+# policy need not delegate to IAM for them (the IAM statements above suffice when it does).
+resource "aws_kms_grant" "worker" {
+  count             = var.kms_key_arn == null ? 0 : 1
+  name              = "${var.name}-worker"
+  key_id            = var.kms_key_arn
+  grantee_principal = aws_iam_role.function.arn
+  operations        = ["Decrypt", "GenerateDataKey"]
+}

@@ -54,9 +54,26 @@ output "schedule_arns" {
 }
 
 output "alarm_arns" {
-  description = "ARNs of the DLQ-depth and oldest-message-age alarms."
+  description = "ARNs of the alarms: DLQ depth, oldest message age, Lambda errors and throttles."
   value = {
     dlq_depth          = aws_cloudwatch_metric_alarm.dlq_depth.arn
     oldest_message_age = aws_cloudwatch_metric_alarm.oldest_message_age.arn
+    lambda_errors      = aws_cloudwatch_metric_alarm.lambda_errors.arn
+    lambda_throttles   = aws_cloudwatch_metric_alarm.lambda_throttles.arn
   }
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard (queue, DLQ and function)."
+  value       = aws_cloudwatch_dashboard.worker.dashboard_name
+}
+
+output "producer_policy_arn" {
+  description = "ARN of the producer policy (send to the queue), to attach to publishers' roles."
+  value       = aws_iam_policy.producer.arn
+}
+
+output "operator_policy_arn" {
+  description = "ARN of the operator policy (redrive the DLQ to the queue), to attach to operators' roles."
+  value       = aws_iam_policy.operator.arn
 }

@@ -266,6 +266,18 @@ variable "oldest_message_age_threshold_seconds" {
   default     = 900
 }
 
+variable "lambda_errors_threshold" {
+  type        = number
+  description = "The errors alarm fires when the function has more than this many failed invocations in 5 minutes (a handler's failure is a retry reported in the batch response, not an invocation error)."
+  default     = 0
+}
+
+variable "lambda_throttles_threshold" {
+  type        = number
+  description = "The throttles alarm fires when more than this many invocations are throttled in 5 minutes."
+  default     = 0
+}
+
 variable "schedules" {
   type = list(object({
     name             = string
@@ -309,6 +321,18 @@ variable "emits_to" {
     condition     = alltrue([for arn in var.emits_to : can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]+$", arn))])
     error_message = "Each emits_to entry must be the ARN of one SQS queue (arn:aws:sqs:<region>:<account>:<name>), without wildcards."
   }
+}
+
+variable "producer_role_names" {
+  type        = list(string)
+  description = "Names of IAM roles that publish jobs: each gets the producer policy (sqs:SendMessage and sqs:GetQueueUrl on the queue, and the KMS key with kms_key_arn). The policy's ARN is the producer_policy_arn output, for roles managed elsewhere."
+  default     = []
+}
+
+variable "operator_role_names" {
+  type        = list(string)
+  description = "Names of IAM roles that redrive dead letters: each gets the operator policy (receive, delete and message move tasks on the DLQ, send on the queue). The policy's ARN is the operator_policy_arn output."
+  default     = []
 }
 
 variable "tags" {

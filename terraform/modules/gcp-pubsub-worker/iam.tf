@@ -100,3 +100,38 @@ resource "google_pubsub_subscription_iam_member" "dlq_subscription_viewer_runtim
   role         = "roles/pubsub.viewer"
   member       = google_service_account.runtime.member
 }
+
+# CMEK: the Pub/Sub service agent encrypts and decrypts the topics' messages with the key, and may use
+# that key only.
+resource "google_kms_crypto_key_iam_member" "pubsub_agent" {
+  count         = var.kms_key_name == null ? 0 : 1
+  crypto_key_id = var.kms_key_name
+  role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+  member        = local.pubsub_service_agent
+}
+
+# Producers publish to the topic, and only to it.
+resource "google_pubsub_topic_iam_member" "publisher" {
+  for_each = toset(var.publisher_members)
+  project  = var.project_id
+  topic    = google_pubsub_topic.topic.name
+  role     = "roles/pubsub.publisher"
+  member   = each.value
+}
+
+# Operators redrive: pull and ack the dead letters on the DLQ subscription, republish them to the topic.
+resource "google_pubsub_subscription_iam_member" "operator_dlq_subscriber" {
+  for_each     = toset(var.operator_members)
+  project      = var.project_id
+  subscription = google_pubsub_subscription.dlq.name
+  role         = "roles/pubsub.subscriber"
+  member       = each.value
+}
+
+resource "google_pubsub_topic_iam_member" "operator_publisher" {
+  for_each = toset(var.operator_members)
+  project  = var.project_id
+  topic    = google_pubsub_topic.topic.name
+  role     = "roles/pubsub.publisher"
+  member   = each.value
+}

@@ -43,15 +43,22 @@ locals {
 }
 
 resource "google_pubsub_topic" "topic" {
-  project = var.project_id
-  name    = var.name
-  labels  = var.labels
+  project      = var.project_id
+  name         = var.name
+  kms_key_name = var.kms_key_name
+  labels       = var.labels
+
+  # With CMEK, Pub/Sub can use the key only once its service agent may.
+  depends_on = [google_kms_crypto_key_iam_member.pubsub_agent]
 }
 
 resource "google_pubsub_topic" "dlq" {
-  project = var.project_id
-  name    = "${var.name}-dlq"
-  labels  = var.labels
+  project      = var.project_id
+  name         = "${var.name}-dlq"
+  kms_key_name = var.kms_key_name
+  labels       = var.labels
+
+  depends_on = [google_kms_crypto_key_iam_member.pubsub_agent]
 }
 
 # Keeps the dead letters: a topic without a subscription drops what is published to it.

@@ -57,3 +57,17 @@ output "alert_policy_id" {
   description = "Id of the DLQ backlog alert policy."
   value       = google_monitoring_alert_policy.dlq_backlog.id
 }
+
+output "alert_policy_ids" {
+  description = "Ids of the alert policies: DLQ backlog, oldest unacked message age, push errors."
+  value = {
+    dlq_backlog        = google_monitoring_alert_policy.dlq_backlog.id
+    oldest_unacked_age = google_monitoring_alert_policy.oldest_unacked_age.id
+    push_errors        = google_monitoring_alert_policy.push_errors.id
+  }
+}
+
+output "dashboard_id" {
+  description = "Id of the Cloud Monitoring dashboard (subscriptions, DLQ and service)."
+  value       = google_monitoring_dashboard.worker.id
+}

@@ -2,7 +2,7 @@ resource "google_cloud_run_v2_service" "worker" {
   project             = var.project_id
   name                = var.name
   location            = var.region
-  ingress             = "INGRESS_TRAFFIC_ALL"
+  ingress             = var.ingress
   custom_audiences    = [local.push_audience]
   deletion_protection = var.deletion_protection
   labels              = var.labels

@@ -207,7 +207,7 @@ variable "grant_token_creator_to_pubsub_agent" {
 
 variable "alert_notification_channels" {
   type        = list(string)
-  description = "Cloud Monitoring notification channel ids for the DLQ backlog alert."
+  description = "Cloud Monitoring notification channel ids (projects/<p>/notificationChannels/<id>) notified by every alert policy of the module: DLQ backlog, oldest unacked message age, push errors."
   default     = []
 }
 
@@ -215,6 +215,52 @@ variable "dlq_backlog_threshold" {
   type        = number
   description = "The alert fires when the DLQ subscription holds more than this many undelivered messages."
   default     = 0
+}
+
+variable "oldest_unacked_age_threshold_seconds" {
+  type        = number
+  description = "The age alert fires when the worker subscription's oldest unacked message is older than this."
+  default     = 900
+}
+
+variable "push_errors_threshold" {
+  type        = number
+  description = "The push errors alert fires when more than this many push requests in 5 minutes get another answer than an ack (4xx, 5xx, timeout, unreachable). A retry is an error answer by design, so not 0."
+  default     = 10
+}
+
+variable "kms_key_name" {
+  type        = string
+  description = "Customer-managed encryption (CMEK) for both topics: a Cloud KMS key id (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>). The Pub/Sub service agent gets roles/cloudkms.cryptoKeyEncrypterDecrypter on that key only. Null (the default): Google-managed encryption."
+  default     = null
+
+  validation {
+    condition     = var.kms_key_name == null ? true : can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.kms_key_name))
+    error_message = "kms_key_name must be a crypto key id: projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>."
+  }
+}
+
+variable "ingress" {
+  type        = string
+  description = "Who may reach the Cloud Run service over the network. INGRESS_TRAFFIC_INTERNAL_ONLY (the default) admits Pub/Sub push from this project (and VPC / Service Controls perimeter traffic) and nothing from the internet; every request must still carry a token of an account with roles/run.invoker. INGRESS_TRAFFIC_ALL when pushes come through a path Cloud Run does not count as internal."
+  default     = "INGRESS_TRAFFIC_INTERNAL_ONLY"
+
+  validation {
+    condition     = contains(["INGRESS_TRAFFIC_INTERNAL_ONLY", "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER", "INGRESS_TRAFFIC_ALL"], var.ingress)
+    error_message = "ingress must be INGRESS_TRAFFIC_INTERNAL_ONLY, INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER or INGRESS_TRAFFIC_ALL."
+  }
+}
+
+variable "publisher_members" {
+  type        = list(string)
+  description = "Members (serviceAccount:..., group:...) that publish jobs: roles/pubsub.publisher on the topic, nothing else."
+  default     = []
+}
+
+variable "operator_members" {
+  type        = list(string)
+  description = "Members that redrive dead letters: roles/pubsub.subscriber on the DLQ subscription (pull, ack) and roles/pubsub.publisher on the topic (republish)."
+  default     = []
 }
 
 variable "schedules" {

@@ -5,7 +5,8 @@
 //  - AWS-managed policy attachments (their documents use "*" resources);
 //  - google_*_iam_* grants: basic and admin roles, wildcard roles, public members, and grants
 //    on a whole project, folder or organisation.
-// The one exception: log streams of the function's own log group, "${aws_cloudwatch_log_group.X.arn}:*",
+// Deny statements are not checked: they take access away ("Deny sqs:* to everyone without TLS").
+// The one exception among grants: log streams of the function's own log group, "${aws_cloudwatch_log_group.X.arn}:*",
 // in a statement whose actions are only logs:CreateLogStream / logs:PutLogEvents.
 import { blocks, templateAst, nodeText, locate, problem, isExpressionString } from './hcl.mjs';
 import { walkExpressions, walkLiterals, children, visitAst } from './walk.mjs';
@@ -102,6 +103,7 @@ export async function checkIam(module) {
 
     if (block.type === 'data' && type === 'aws_iam_policy_document') {
       for (const st of statementsOf(block.body)) {
+        if (st.effect === 'Deny') continue; // a Deny narrows access: "Deny sqs:* without TLS" grants nothing
         const issues = statementProblems(
           await fieldStrings(st.actions),
           await fieldStrings(st.resources),
@@ -123,6 +125,7 @@ export async function checkIam(module) {
           if (n.type === 'object' && objectField(n, text, ['Action', 'NotAction', 'Resource', 'NotResource'])) statements.push(n);
         });
         for (const st of statements) {
+          if (stringsOfNode(objectField(st, text, ['Effect']), text).includes('Deny')) continue;
           const issues = statementProblems(
             stringsOfNode(objectField(st, text, ['Action']), text),
             stringsOfNode(objectField(st, text, ['Resource']), text),
