@@ -11,6 +11,8 @@ import { renderExampleSchedules } from './schedules.mjs';
 import { checkAlignment } from './format.mjs';
 import { renderExampleRuntime } from './runtime.mjs';
 import { checkEmitGrants } from './emits.mjs';
+import { checkSecurity } from './security.mjs';
+import { checkMonitoring } from './monitoring.mjs';
 
 export const TERRAFORM_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 export const REPO_ROOT = path.resolve(TERRAFORM_ROOT, '..');
@@ -45,6 +47,8 @@ export async function checkTree(root, { propertiesFile = path.join(REPO_ROOT, PR
     problems.push(...(await checkIam(m)));
     problems.push(...checkAlignment(m));
     problems.push(...checkEmitGrants(m));
+    problems.push(...checkSecurity(m));
+    problems.push(...checkMonitoring(m));
     if (properties) problems.push(...checkDefaults(m, properties));
   }
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
