@@ -46,3 +46,39 @@ test('module defaults equal queue-defaults.properties', () => {
 test('no problem of any kind', () => {
   assert.deepEqual(problems.map(formatProblem), []);
 });
+
+test('each AWS policy and GCP grant holds only its role\'s actions on its own resources', () => {
+  assert.deepEqual(only('roles'), []);
+});
+
+test('every queue has a TLS-only queue policy; every push subscription has an OIDC token', () => {
+  assert.deepEqual(only('tls'), []);
+  assert.deepEqual(only('push-auth'), []);
+});
+
+test('every alarm and alert policy notifies a variable; every metric named exists for its resource type', () => {
+  assert.deepEqual(only('alarm-actions'), []);
+  assert.deepEqual(only('metrics'), []);
+});
+
+test('the modules have the alarms, alert policies and dashboards the README lists', () => {
+  const types = new Map();
+  for (const m of modules.values()) {
+    for (const f of m.files) {
+      for (const [t, byName] of Object.entries(f.body?.resource ?? {})) {
+        for (const n of Object.keys(byName)) types.set(`${rel(m.dir)}:${t}.${n}`, true);
+      }
+    }
+  }
+  for (const r of [
+    'aws_cloudwatch_metric_alarm.dlq_depth', 'aws_cloudwatch_metric_alarm.oldest_message_age',
+    'aws_cloudwatch_metric_alarm.lambda_errors', 'aws_cloudwatch_metric_alarm.lambda_throttles',
+    'aws_cloudwatch_dashboard.worker', 'aws_sqs_queue_policy.queue', 'aws_sqs_queue_policy.dlq',
+    'aws_iam_policy.producer', 'aws_iam_policy.operator',
+  ]) assert.ok(types.has(`modules/aws-sqs-worker:${r}`), r);
+  for (const r of [
+    'google_monitoring_alert_policy.dlq_backlog', 'google_monitoring_alert_policy.oldest_unacked_age',
+    'google_monitoring_alert_policy.push_errors', 'google_monitoring_dashboard.worker',
+    'google_kms_crypto_key_iam_member.pubsub_agent',
+  ]) assert.ok(types.has(`modules/gcp-pubsub-worker:${r}`), r);
+});

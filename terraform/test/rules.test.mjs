@@ -185,3 +185,74 @@ test('aws-sqs-worker: maxReceiveCount is SqsCapabilities.maxReceiveCount (attemp
   assert.equal(await count(true, 3), 30);
   assert.equal(await count(true, 100), 1000);
 });
+
+test('a Deny statement may name sqs:* (it takes access away); the same as Allow is reported', async () => {
+  const doc = (effect) => `${PINNED}
+resource "aws_sqs_queue" "q" { name = "q" }
+data "aws_iam_policy_document" "tls_only" {
+  statement {
+    effect    = "${effect}"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.q.arn]
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+resource "aws_sqs_queue_policy" "q" {
+  queue_url = aws_sqs_queue.q.id
+  policy    = data.aws_iam_policy_document.tls_only.json
+}
+`;
+  assert.deepEqual(await check({ 'main.tf': doc('Deny') }), []);
+  const allow = await check({ 'main.tf': doc('Allow') });
+  assert.ok(allow.some((p) => p.rule === 'iam' && /sqs:\*/.test(p.message)), JSON.stringify(allow));
+  assert.ok(allow.some((p) => p.rule === 'tls'), JSON.stringify(allow));
+  assert.ok(allow.some((p) => p.rule === 'roles'), 'a queue policy grants nothing');
+});
+
+// Lines: PINNED is 7 lines and a blank one, so the first block below it is on line 9.
+test('in a queue module, an unnamed role\'s document and a jsonencode\'d policy are reported (rule roles)', async () => {
+  const problems = await check({
+    'main.tf': `${PINNED}
+resource "aws_sqs_queue" "queue" { name = "q" }
+data "aws_iam_policy_document" "misc" {
+  statement {
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.queue.arn]
+  }
+}
+resource "aws_iam_policy" "inline" {
+  name   = "inline"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["sqs:SendMessage"], Resource = [aws_sqs_queue.queue.arn] }] })
+}
+resource "aws_kms_grant" "g" {
+  name              = "g"
+  key_id            = "k"
+  grantee_principal = "p"
+  operations        = ["Decrypt", "CreateGrant"]
+}
+`,
+  });
+  const roles = problems.filter((p) => p.rule === 'roles').map((p) => `${p.line}: ${p.message}`);
+    assert.ok(roles.some((m) => /^10: policy document "misc" is no known role's/.test(m)), roles.join('\n'));
+  assert.ok(roles.some((m) => /^11: aws_iam_policy\.inline: write the policy as a data "aws_iam_policy_document"/.test(m)), roles.join('\n'));
+  assert.ok(roles.some((m) => /^24: KMS grant g may only Decrypt and GenerateDataKey, not CreateGrant/.test(m)), roles.join('\n'));
+  assert.ok(problems.some((p) => p.rule === 'tls' && p.line === 9), 'a queue without a TLS-only policy');
+});
+
+test('a GCP grant to a member outside the module\'s principals is reported', async () => {
+  const problems = await check({
+    'main.tf': `${PINNED}
+resource "google_pubsub_topic" "topic" { name = "t" }
+resource "google_pubsub_topic_iam_member" "x" {
+  topic  = google_pubsub_topic.topic.name
+  role   = "roles/pubsub.publisher"
+  member = "user:someone@example.com"
+}
+`,
+  });
+  assert.ok(problems.some((p) => p.rule === 'roles' && p.line === 13 && /none of this module's principals/.test(p.message)), JSON.stringify(problems));
+});

@@ -116,7 +116,7 @@ function checkAwsRoles(module, all, report) {
   const policyHolders = all.filter((b) => b.type === 'resource' && /^aws_(iam_role_policy|iam_policy|sqs_queue_policy)$/.test(b.labels[0]));
   for (const p of policyHolders) {
     if (!/^\$\{data\.aws_iam_policy_document\.[A-Za-z0-9_-]+(\[[^\]]+\])?\.json\}$/.test(p.body.policy ?? '')) {
-      report(p, 'policy', 'roles', `${p.labels[0]}.${p.labels[1]}: write the policy as a data "aws_iam_policy_document" named for its role, so that its actions can be checked`);
+      report(p, null, 'roles', `${p.labels[0]}.${p.labels[1]}: write the policy as a data "aws_iam_policy_document" named for its role, so that its actions can be checked`);
     }
   }
   for (const g of all.filter((b) => b.type === 'resource' && b.labels[0] === 'aws_kms_grant')) {
@@ -168,7 +168,8 @@ function checkGcpRoles(module, all, report) {
     const where = `resource "${g.labels[0]}" "${g.labels[1]}"`;
     const allowed = GCP_PRINCIPALS[member];
     if (!allowed) {
-      report(g, 'member', 'roles', `member ${member ?? text(g.body.member)} is none of this module's principals (${Object.keys(GCP_PRINCIPALS).join(', ')}) (in ${where})`);
+      const literal = typeof g.body.member === 'string' && !g.body.member.includes('${') ? JSON.stringify(g.body.member) : null;
+      report(g, literal ?? ref(g.body.member) ?? 'member', 'roles', `member ${member ?? text(g.body.member)} is none of this module's principals (${Object.keys(GCP_PRINCIPALS).join(', ')}) (in ${where})`);
       continue;
     }
     const role = g.body.role;
