@@ -24,6 +24,6 @@ variable "smoke_test_recipient" {
 
 variable "alarm_topic_arn" {
   type        = string
-  description = "SNS topic notified by the DLQ and queue-age alarms; null for none."
+  description = "SNS topic notified by the alarms (DLQ depth, oldest message age, Lambda errors and throttles); null for none."
   default     = null
 }

@@ -28,6 +28,6 @@ variable "smoke_test_recipient" {
 
 variable "notification_channels" {
   type        = list(string)
-  description = "Cloud Monitoring notification channels for the DLQ backlog alert."
+  description = "Cloud Monitoring notification channels for the alert policies (dead letters, oldest unacked message age, push errors)."
   default     = []
 }
