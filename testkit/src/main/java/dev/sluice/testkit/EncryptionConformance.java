@@ -73,6 +73,7 @@ public final class EncryptionConformance {
         QueueSpec spec = QueueSpec.builder(q).lease(Duration.ofSeconds(30)).build();
         List<CloudEvent> handled = new CopyOnWriteArrayList<>();
         try (Sluice sluice = h.sluice(Sluice.builder().keyProvider(LocalKeyring.of(newKey("k1"))).encrypted(q.toString()))) {
+            sluice.open(spec);
             sluice.publisher(q).publish(order("o-1", "order.placed")).get();
 
             InboundMessage raw = receiveOne(sluice, spec);
