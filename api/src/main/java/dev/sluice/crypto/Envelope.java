@@ -14,6 +14,8 @@ import java.util.Base64;
 record Envelope(String alg, String kid, byte[] wrappedKey, byte[] iv, String contentType, byte[] ciphertext) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int VERSION = 1;
+    /** The GCM tag at the end of every ciphertext. */
+    static final int TAG_BYTES = 16;
 
     Envelope withCiphertext(byte[] ct) {
         return new Envelope(alg, kid, wrappedKey, iv, contentType, ct);
@@ -42,8 +44,10 @@ record Envelope(String alg, String kid, byte[] wrappedKey, byte[] iv, String con
         if (n.path("v").asInt(-1) != VERSION) throw new UndecryptableException("unsupported envelope version");
         byte[] iv = bytes(n, "iv");
         if (iv.length != PayloadEncryption.IV_BYTES) throw new UndecryptableException("the envelope's iv is not 12 bytes");
+        byte[] ct = bytes(n, "ct");
+        if (ct.length < TAG_BYTES) throw new UndecryptableException("the envelope's ct is shorter than its tag");
         return new Envelope(text(n, "alg"), text(n, "kid"), bytes(n, "key"), iv,
-                n.hasNonNull("cty") ? n.get("cty").asText() : null, bytes(n, "ct"));
+                n.hasNonNull("cty") ? n.get("cty").asText() : null, ct);
     }
 
     private static String text(JsonNode n, String field) {

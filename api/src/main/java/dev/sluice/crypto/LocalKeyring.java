@@ -119,7 +119,7 @@ public final class LocalKeyring implements KeyProvider {
     public byte[] unwrap(String keyId, byte[] wrapped) {
         SecretKey key = keys.get(keyId);
         if (key == null) throw new UndecryptableException("unknown key '" + keyId + "'");
-        if (wrapped.length <= IV_BYTES) throw new UndecryptableException("the wrapped data key is too short");
+        if (wrapped.length < IV_BYTES + 16 + 32) throw new UndecryptableException("the wrapped data key is too short");
         try {
             Cipher c = cipher(Cipher.DECRYPT_MODE, key, Arrays.copyOf(wrapped, IV_BYTES), keyId);
             return c.doFinal(wrapped, IV_BYTES, wrapped.length - IV_BYTES);

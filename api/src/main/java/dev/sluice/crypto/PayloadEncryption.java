@@ -34,7 +34,9 @@ public final class PayloadEncryption {
     /** The algorithm the envelope names. */
     static final String ALGORITHM = "A256GCM";
     static final int IV_BYTES = 12;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** One DRBG and one GCM cipher per thread: no lock shared by publishing threads, no provider lookup per event. */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(PayloadEncryption::drbg);
+    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(PayloadEncryption::gcm);
 
     private final KeyProvider keys;
     private final DataKeyCache dataKeys;
@@ -79,7 +81,7 @@ public final class PayloadEncryption {
         if (isEncrypted(event)) return event;
         DataKeyCache.Lease key = dataKeys.next();
         byte[] iv = new byte[IV_BYTES];
-        RANDOM.nextBytes(iv);
+        RANDOM.get().nextBytes(iv);
         Envelope header = new Envelope(ALGORITHM, key.keyId(), key.wrapped(), iv, event.getDataContentType(), null);
         byte[] plain = event.getData() == null ? new byte[0] : event.getData().toBytes();
         byte[] ct;
@@ -116,11 +118,27 @@ public final class PayloadEncryption {
         return b.build();
     }
 
-    static Cipher cipher(int mode, SecretKey key, byte[] iv, byte[] aad) throws GeneralSecurityException {
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    private static Cipher cipher(int mode, SecretKey key, byte[] iv, byte[] aad) throws GeneralSecurityException {
+        Cipher c = GCM.get();
         c.init(mode, key, new GCMParameterSpec(128, iv));
         c.updateAAD(aad);
         return c;
+    }
+
+    private static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (GeneralSecurityException e) {
+            return new SecureRandom();
+        }
+    }
+
+    private static Cipher gcm() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available in this JDK", e);
+        }
     }
 
     @Override
