@@ -99,7 +99,7 @@ public final class LocalKeyring implements KeyProvider {
 
     @Override
     public DataKey newDataKey() {
-        if (primary == null) throw new UndecryptableException("the keyring has no key to wrap data keys with");
+        if (primary == null) throw new ConfigurationException("the keyring has no key to wrap data keys with");
         byte[] dataKey = new byte[32];
         RANDOM.nextBytes(dataKey);
         byte[] iv = new byte[IV_BYTES];
