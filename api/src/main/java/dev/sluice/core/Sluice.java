@@ -6,9 +6,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sluice.ConfigurationException;
 import dev.sluice.EventDecorator;
 import dev.sluice.Events;
-import dev.sluice.crypto.KeyProvider;
-import dev.sluice.crypto.LocalKeyring;
-import dev.sluice.crypto.PayloadEncryption;
 import dev.sluice.Interceptor;
 import dev.sluice.Publisher;
 import dev.sluice.QueueSpec;
@@ -16,6 +13,9 @@ import dev.sluice.Redaction;
 import dev.sluice.QueueStats;
 import dev.sluice.Router;
 import dev.sluice.Scheduler;
+import dev.sluice.crypto.KeyProvider;
+import dev.sluice.crypto.LocalKeyring;
+import dev.sluice.crypto.PayloadEncryption;
 import dev.sluice.internal.BrokerRetry;
 import dev.sluice.observe.SluiceListener;
 import dev.sluice.pipeline.Pipeline;
@@ -26,13 +26,16 @@ import dev.sluice.spi.DriverProvider;
 import dev.sluice.spi.QueueDriver;
 import dev.sluice.worker.Worker;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -68,7 +71,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
     private final List<EventDecorator> decorators;
     private final ExecutorService io;
     private final PayloadEncryption encryption;
-    private final java.util.Set<URI> encrypted;
+    private final Set<URI> encrypted;
     private final Map<URI, QueueDriver> drivers = new ConcurrentHashMap<>();
     private final Map<URI, Publisher> publishers = new ConcurrentHashMap<>();
     private final Map<QueueSpec, OpenQueue> opened = new ConcurrentHashMap<>();
@@ -81,7 +84,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
         this.events = new Events(b.mapper != null ? b.mapper : defaultMapper(), b.source, scheduler);
         this.listener = SluiceListener.of(b.listeners);
         this.decorators = List.copyOf(b.decorators);
-        this.encrypted = java.util.Set.copyOf(b.encrypted);
+        this.encrypted = Set.copyOf(b.encrypted);
         this.encryption = b.keys == null ? null
                 : new PayloadEncryption(b.keys, scheduler, b.maxKeyAge, b.maxKeyUses, 1_000);
         checkEncryptedQueues(b.keys);
@@ -281,8 +284,8 @@ public final class Sluice implements Pipelines, AutoCloseable {
         private final List<SluiceListener> listeners = new ArrayList<>();
         private final List<EventDecorator> decorators = new ArrayList<>();
         private KeyProvider keys;
-        private final java.util.Set<URI> encrypted = new java.util.LinkedHashSet<>();
-        private java.time.Duration maxKeyAge = java.time.Duration.ofMinutes(5);
+        private final Set<URI> encrypted = new LinkedHashSet<>();
+        private Duration maxKeyAge = Duration.ofMinutes(5);
         private long maxKeyUses = 10_000;
 
         private Builder() {
@@ -331,7 +334,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
         }
 
         /** A data key encrypts at most {@code maxUses} events during at most {@code maxAge} (default 10,000, 5 minutes). */
-        public Builder dataKeyLimits(java.time.Duration maxAge, long maxUses) {
+        public Builder dataKeyLimits(Duration maxAge, long maxUses) {
             maxKeyAge = Objects.requireNonNull(maxAge);
             maxKeyUses = maxUses;
             return this;
