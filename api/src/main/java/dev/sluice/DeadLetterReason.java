@@ -38,7 +38,12 @@ public record DeadLetterReason(
         /** The message is not a valid CloudEvent. */
         UNDECODABLE,
         /** No handler is registered for the event's type. */
-        UNKNOWN_TYPE
+        UNKNOWN_TYPE,
+        /**
+         * The event is encrypted and can never be decrypted here: an unknown key, a changed ciphertext or bound
+         * attribute ({@code type}, {@code id}...), or no key provider. The dead letter keeps the ciphertext.
+         */
+        UNDECRYPTABLE
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -29,7 +29,7 @@ class ArchitectureTest {
     /** Packages whose types are no API: they must not appear in a public signature of an API package. */
     private static final String[] INTERNAL = {"dev.sluice.internal..", "dev.sluice.codec.."};
     private static final String[] PUBLIC = {"dev.sluice", "dev.sluice.core..", "dev.sluice.spi..",
-            "dev.sluice.interceptor..", "dev.sluice.worker..", "dev.sluice.pipeline..", "dev.sluice.observe.."};
+            "dev.sluice.interceptor..", "dev.sluice.worker..", "dev.sluice.pipeline..", "dev.sluice.observe..", "dev.sluice.crypto.."};
     /** Each package of the jar a slice of its own, the root package (the contract) included. */
     private static final SliceAssignment PACKAGES = new SliceAssignment() {
         @Override
@@ -68,6 +68,15 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.sluice.core..", "dev.sluice.worker..",
                         "dev.sluice.pipeline..", "dev.sluice.codec..", "dev.sluice.interceptor..",
                         "dev.sluice.internal..", "dev.sluice.spi..")
+                .check(API);
+    }
+
+    @Test
+    void theEncryptionPackageUsesOnlyTheContract() {
+        noClasses().that().resideInAPackage("dev.sluice.crypto..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.sluice.core..", "dev.sluice.worker..",
+                        "dev.sluice.pipeline..", "dev.sluice.codec..", "dev.sluice.interceptor..",
+                        "dev.sluice.internal..", "dev.sluice.spi..", "dev.sluice.observe..")
                 .check(API);
     }
 

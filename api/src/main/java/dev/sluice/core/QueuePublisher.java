@@ -10,6 +10,7 @@ import dev.sluice.Publisher;
 import dev.sluice.SluiceException;
 
 import dev.sluice.codec.CloudEventCodec;
+import dev.sluice.crypto.PayloadEncryption;
 import dev.sluice.observe.SluiceEvent;
 import dev.sluice.observe.SluiceListener;
 import dev.sluice.spi.Capabilities;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link Publisher} of one queue: checks, encodes with the codec, and sends through the queue's
  * {@link SendBatcher}; reports each event the broker took ({@link SluiceEvent.Published}). Events pass the
- * {@link EventDecorator}s first, each shielded (one that throws is logged and skipped).
+ * {@link EventDecorator}s first, each shielded (one that throws is logged and skipped), then, on an encrypted
+ * queue, {@link PayloadEncryption} (last, so nothing after it sees the plaintext).
  */
 final class QueuePublisher implements Publisher {
     private static final Logger log = LoggerFactory.getLogger(QueuePublisher.class);
@@ -39,10 +41,13 @@ final class QueuePublisher implements Publisher {
     private final SendBatcher batcher;
     private final SluiceListener listener;
     private final List<EventDecorator> decorators;
+    private final PayloadEncryption encryption;
 
+    /** @param encryption encrypts each event's data, for an encrypted queue; else null */
     QueuePublisher(QueueDriver driver, Events events, SendBatcher batcher, SluiceListener listener,
-                   List<EventDecorator> decorators) {
+                   List<EventDecorator> decorators, PayloadEncryption encryption) {
         this.driver = driver;
+        this.encryption = encryption;
         this.listener = listener;
         this.decorators = List.copyOf(decorators);
         this.codec = new CloudEventCodec(driver.capabilities());
@@ -108,7 +113,9 @@ final class QueuePublisher implements Publisher {
         Capabilities caps = driver.capabilities();
         String id = o.event().getId();
         checkOptions(id, o.options(), caps);
-        OutboundMessage m = codec.encode(decorated(o.event()), withDefaultDeduplicationId(o.options(), caps));
+        CloudEvent event = decorated(o.event());
+        if (encryption != null) event = encryption.encrypt(event);
+        OutboundMessage m = codec.encode(event, withDefaultDeduplicationId(o.options(), caps));
         checkLimits(m, caps);
         return m;
     }

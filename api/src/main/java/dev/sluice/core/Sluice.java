@@ -13,6 +13,9 @@ import dev.sluice.Redaction;
 import dev.sluice.QueueStats;
 import dev.sluice.Router;
 import dev.sluice.Scheduler;
+import dev.sluice.crypto.KeyProvider;
+import dev.sluice.crypto.LocalKeyring;
+import dev.sluice.crypto.PayloadEncryption;
 import dev.sluice.internal.BrokerRetry;
 import dev.sluice.observe.SluiceListener;
 import dev.sluice.pipeline.Pipeline;
@@ -23,13 +26,16 @@ import dev.sluice.spi.DriverProvider;
 import dev.sluice.spi.QueueDriver;
 import dev.sluice.worker.Worker;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -64,6 +70,8 @@ public final class Sluice implements Pipelines, AutoCloseable {
     private final SluiceListener listener;
     private final List<EventDecorator> decorators;
     private final ExecutorService io;
+    private final PayloadEncryption encryption;
+    private final Set<URI> encrypted;
     private final Map<URI, QueueDriver> drivers = new ConcurrentHashMap<>();
     private final Map<URI, Publisher> publishers = new ConcurrentHashMap<>();
     private final Map<QueueSpec, OpenQueue> opened = new ConcurrentHashMap<>();
@@ -76,12 +84,31 @@ public final class Sluice implements Pipelines, AutoCloseable {
         this.events = new Events(b.mapper != null ? b.mapper : defaultMapper(), b.source, scheduler);
         this.listener = SluiceListener.of(b.listeners);
         this.decorators = List.copyOf(b.decorators);
+        this.encrypted = Set.copyOf(b.encrypted);
+        this.encryption = b.keys == null ? null
+                : new PayloadEncryption(b.keys, scheduler, b.maxKeyAge, b.maxKeyUses, 1_000);
+        checkEncryptedQueues(b.keys);
         AtomicInteger n = new AtomicInteger();
         this.io = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "sluice-io-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Start-up: every queue marked encrypted needs a key provider with a key to encrypt with. */
+    private void checkEncryptedQueues(KeyProvider keys) {
+        for (URI q : encrypted) {
+            if (keys == null) {
+                throw new ConfigurationException("queue " + Redaction.uri(q) + " is encrypted, but no key provider is"
+                        + " configured (Sluice.builder().keyProvider(...), e.g. LocalKeyring.fromEnvironment())");
+            }
+            if (keys.primaryKeyId().isEmpty()) {
+                throw new ConfigurationException("queue " + Redaction.uri(q) + " is encrypted, but the key provider "
+                        + keys + " has no key to encrypt with (for a LocalKeyring: set "
+                        + LocalKeyring.ENVIRONMENT_VARIABLE + " to kid:base64key)");
+            }
+        }
     }
 
     /** A Sluice with the drivers on the class path, the system clock and a default {@link ObjectMapper}. */
@@ -107,7 +134,8 @@ public final class Sluice implements Pipelines, AutoCloseable {
     /** A publisher to {@code uri}; one per URI, shared. */
     public Publisher publisher(URI uri) {
         return publishers.computeIfAbsent(uri, u -> new QueuePublisher(driver(u), events,
-                new SendBatcher(driver(u), io, 4, BrokerRetry.forCalls(scheduler), listener), listener, decorators));
+                new SendBatcher(driver(u), io, 4, BrokerRetry.forCalls(scheduler), listener), listener, decorators,
+                encrypted.contains(u) ? encryption : null));
     }
 
     /** Starts building a worker on {@code spec}'s queue. */
@@ -170,7 +198,7 @@ public final class Sluice implements Pipelines, AutoCloseable {
     public Pipeline pipeline(QueueSpec spec, Router router, List<Interceptor> interceptors, Publisher followUps) {
         OpenQueue q = open(spec);
         return new Pipeline(spec, q.driver(), q.deadLetterQueue(), router, interceptors, events,
-                followUps != null ? followUps : publisher(spec.uri()), scheduler, listener);
+                followUps != null ? followUps : publisher(spec.uri()), scheduler, listener, encryption);
     }
 
     /**
@@ -273,6 +301,10 @@ public final class Sluice implements Pipelines, AutoCloseable {
         private Function<String, String> environment = System::getenv;
         private final List<SluiceListener> listeners = new ArrayList<>();
         private final List<EventDecorator> decorators = new ArrayList<>();
+        private KeyProvider keys;
+        private final Set<URI> encrypted = new LinkedHashSet<>();
+        private Duration maxKeyAge = Duration.ofMinutes(5);
+        private long maxKeyUses = 10_000;
 
         private Builder() {
             for (DriverProvider p : ServiceLoader.load(DriverProvider.class)) providers.putIfAbsent(p.scheme(), p);
@@ -301,6 +333,30 @@ public final class Sluice implements Pipelines, AutoCloseable {
          * context; several run in the order added, and one that throws is logged and skipped.
          */
         public Builder decorator(EventDecorator v) { decorators.add(Objects.requireNonNull(v)); return this; }
+
+        /**
+         * The key service for encrypted payloads: wraps the data keys of the {@link #encrypted} queues' events,
+         * and unwraps those of every encrypted event a pipeline of this Sluice receives.
+         */
+        public Builder keyProvider(KeyProvider v) { keys = Objects.requireNonNull(v); return this; }
+
+        /**
+         * Encrypts the data of every event published to these queues (follow-ups included), after the decorators;
+         * {@code type}, {@code source}, {@code id} and extensions stay readable. Needs a {@link #keyProvider} with a
+         * key to encrypt with, or {@link #build()} fails naming the queue. Decryption needs no marking: any
+         * encrypted event is decrypted before its handler runs.
+         */
+        public Builder encrypted(String... uris) {
+            for (String u : uris) encrypted.add(URI.create(u));
+            return this;
+        }
+
+        /** A data key encrypts at most {@code maxUses} events during at most {@code maxAge} (default 10,000, 5 minutes). */
+        public Builder dataKeyLimits(Duration maxAge, long maxUses) {
+            maxKeyAge = Objects.requireNonNull(maxAge);
+            maxKeyUses = maxUses;
+            return this;
+        }
 
         /** Adds or replaces the driver for its scheme. */
         public Builder driver(DriverProvider provider) { providers.put(provider.scheme(), provider); return this; }

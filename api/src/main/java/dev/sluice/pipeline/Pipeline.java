@@ -15,6 +15,8 @@ import dev.sluice.Scheduler;
 import dev.sluice.SluiceException;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.codec.DecodeException;
+import dev.sluice.crypto.PayloadEncryption;
+import dev.sluice.crypto.UndecryptableException;
 import dev.sluice.observe.SluiceEvent;
 import dev.sluice.observe.SluiceListener;
 import dev.sluice.spi.Capabilities;
@@ -70,6 +72,7 @@ public final class Pipeline {
     private final LeaseKeeper leaseKeeper;
     private final SluiceListener listener;
     private final FailureLedger ledger = new FailureLedger();
+    private final PayloadEncryption encryption;
 
     /**
      * @param spec            the queue's spec (retry policy, attempts, lease, handler timeout)
@@ -85,6 +88,17 @@ public final class Pipeline {
     public Pipeline(QueueSpec spec, QueueDriver source, QueueDriver deadLetterQueue, Router router,
                     List<Interceptor> interceptors, Events events, Publisher followUps, Scheduler scheduler,
                     SluiceListener listener) {
+        this(spec, source, deadLetterQueue, router, interceptors, events, followUps, scheduler, listener, null);
+    }
+
+    /**
+     * As the other constructor, decrypting encrypted events with {@code encryption} before any interceptor or
+     * handler sees them (null: no key provider; an encrypted event is then dead-lettered as undecryptable).
+     */
+    public Pipeline(QueueSpec spec, QueueDriver source, QueueDriver deadLetterQueue, Router router,
+                    List<Interceptor> interceptors, Events events, Publisher followUps, Scheduler scheduler,
+                    SluiceListener listener, PayloadEncryption encryption) {
+        this.encryption = encryption;
         this.spec = Objects.requireNonNull(spec, "spec");
         this.source = Objects.requireNonNull(source, "source");
         this.queue = Redaction.uri(spec.uri());
@@ -135,7 +149,7 @@ public final class Pipeline {
                 run.eventType(), run.attempt(), run.eventTime()));
         Outcome outcome;
         try {
-            outcome = undecodable != null ? undecodable(run, undecodable) : decide(run, event, settlement);
+            outcome = undecodable != null ? undecodable(run, undecodable) : decrypted(run, event, settlement);
         } finally {
             kept.close();
             if (kept.timedOut()) Thread.interrupted(); // the timeout's own interrupt, if the handler did not take it
@@ -175,6 +189,28 @@ public final class Pipeline {
         log.warn("message {} on {} is not a valid CloudEvent ({}); sending it to the dead-letter queue",
                 run.message().messageId(), queue, e.getMessage());
         return classifier.deadLetter(Cause.UNDECODABLE, e, run.attempt(), null, scheduler.now());
+    }
+
+    /**
+     * Decrypts an encrypted event, then decides. One that never can be decrypted is dead-lettered (the dead letter
+     * keeps the ciphertext); a failure of the key service is a failed attempt, retried by the queue's policy.
+     */
+    private Outcome decrypted(Run run, CloudEvent event, Settlement settlement) {
+        if (!PayloadEncryption.isEncrypted(event)) return decide(run, event, settlement);
+        CloudEvent plain;
+        try {
+            if (encryption == null) throw new UndecryptableException("no key provider is configured here");
+            plain = encryption.decrypt(event);
+        } catch (UndecryptableException e) {
+            log.warn("event {} on {} cannot be decrypted ({}); sending it to the dead-letter queue", event.getId(),
+                    queue, e.getMessage());
+            return classifier.deadLetter(Cause.UNDECRYPTABLE, e, run.attempt(), null, scheduler.now());
+        } catch (RuntimeException e) {
+            log.warn("event {} on {} not decrypted: the key service failed ({}); it will be retried", event.getId(),
+                    queue, e.toString());
+            return fail(run, e);
+        }
+        return decide(run, plain, settlement);
     }
 
     private Outcome decide(Run run, CloudEvent event, Settlement settlement) {

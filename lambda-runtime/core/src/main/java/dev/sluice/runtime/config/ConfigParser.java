@@ -1,6 +1,8 @@
 package dev.sluice.runtime.config;
 
 import dev.sluice.ConfigurationException;
+import dev.sluice.crypto.KeyProvider;
+import dev.sluice.crypto.LocalKeyring;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +58,28 @@ final class ConfigParser {
         }
         boolean pushAuthOff = "none".equals(v.choice(Keys.Global.PUSH_AUTH.env, "oidc", List.of("oidc", "none")));
         return new RuntimeConfig(modules, queues, pushAuth(v, pushAuthOff), port, maxBody, shutdown, pushAuthOff, http,
-                metrics(v), logs(v));
+                metrics(v), logs(v), keys(v, queues));
+    }
+
+    /** The keyring of {@code SLUICE_KEYRING}; a problem (naming key ids, never keys) when it is malformed or missing. */
+    private Optional<KeyProvider> keys(Values v, List<QueueConfig> queues) {
+        String keyring = v.string(Keys.Global.KEYRING.env);
+        Optional<KeyProvider> keys = Optional.empty();
+        if (keyring != null) {
+            try {
+                keys = Optional.of(LocalKeyring.of(keyring));
+            } catch (ConfigurationException e) {
+                problems.add(v.origin(Keys.Global.KEYRING.env) + ": " + e.getMessage());
+                return Optional.empty();
+            }
+        }
+        for (QueueConfig q : queues) {
+            if (q.encrypted() && keys.flatMap(KeyProvider::primaryKeyId).isEmpty()) {
+                problems.add(v.origin(q.variable("ENCRYPTED")) + " is true, but " + Keys.Global.KEYRING.env
+                        + " holds no key: set it to kid:base64key (make a key with: openssl rand -base64 32)");
+            }
+        }
+        return keys;
     }
 
     private LogSettings logs(Values v) {

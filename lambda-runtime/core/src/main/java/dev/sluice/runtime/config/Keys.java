@@ -38,7 +38,8 @@ final class Keys {
         METRICS_PATH("SLUICE_METRICS_PATH", "sluice.metrics.path"),
         METRICS_DEPTH_INTERVAL("SLUICE_METRICS_DEPTH_INTERVAL", "sluice.metrics.depth-interval"),
         LOG_FORMAT("SLUICE_LOG_FORMAT", "sluice.log.format"),
-        LOG_GCP_PROJECT("SLUICE_LOG_GCP_PROJECT", "sluice.log.gcp-project");
+        LOG_GCP_PROJECT("SLUICE_LOG_GCP_PROJECT", "sluice.log.gcp-project"),
+        KEYRING("SLUICE_KEYRING", "sluice.keyring");
 
         final String env;
         final String property;
@@ -57,7 +58,7 @@ final class Keys {
     /** Settings of one queue. */
     enum Queue {
         URI, DLQ, MAX_DELIVERY_ATTEMPTS, RETRY, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, RETRY_MULTIPLIER, RETRY_JITTER,
-        LEASE, HANDLER_TIMEOUT, CONCURRENCY, ORDERING, PROVISIONING;
+        LEASE, HANDLER_TIMEOUT, CONCURRENCY, ORDERING, PROVISIONING, ENCRYPTED;
 
         /** Longest first, so that {@code _RETRY_MAX_DELAY} is not read as {@code _RETRY}. */
         static final List<Queue> BY_LENGTH = Arrays.stream(values())

@@ -43,6 +43,7 @@ final class QueueSettings {
         }
         int concurrency = v.integer(var(Keys.Queue.CONCURRENCY), defaults.concurrency(), 1, 10_000);
         boolean ordering = v.bool(var(Keys.Queue.ORDERING), false);
+        boolean encrypted = v.bool(var(Keys.Queue.ENCRYPTED), false);
         String provisioning = v.choice(var(Keys.Queue.PROVISIONING), "create", List.of("create", "verify", "none"));
         RetryPolicy retry = retry(defaults.retryPolicy());
         if (problems.size() > before || uri == null) return null;
@@ -59,7 +60,7 @@ final class QueueSettings {
                     case "none" -> QueueSpec.Provisioning.NONE;
                     default -> QueueSpec.Provisioning.CREATE_IF_MISSING;
                 }).build();
-        return new QueueConfig(name, envKey, spec);
+        return new QueueConfig(name, envKey, spec, encrypted);
     }
 
     private RetryPolicy retry(RetryPolicy defaults) {

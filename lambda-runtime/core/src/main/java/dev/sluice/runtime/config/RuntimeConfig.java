@@ -1,6 +1,8 @@
 package dev.sluice.runtime.config;
 
 import dev.sluice.ConfigurationException;
+import dev.sluice.crypto.KeyProvider;
+import dev.sluice.crypto.LocalKeyring;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +26,12 @@ import java.util.Properties;
  * @param http            the Cloud Run host's other HTTP limits
  * @param metrics         the metrics endpoint ({@code SLUICE_METRICS_*})
  * @param logs            structured logs ({@code SLUICE_LOG_*})
+ * @param keys            the key provider of encrypted payloads: the {@link LocalKeyring} of {@code SLUICE_KEYRING}
+ *                        (shown by its key ids only), or empty
  */
 public record RuntimeConfig(List<String> modules, List<QueueConfig> queues, Optional<PushAuth> pushAuth, int port,
                             int maxBodyBytes, Duration shutdownTimeout, boolean pushAuthOff, HttpSettings http,
-                            MetricsSettings metrics, LogSettings logs) {
+                            MetricsSettings metrics, LogSettings logs, Optional<KeyProvider> keys) {
     /** Default {@link #maxBodyBytes()}: a 10 MB Pub/Sub message, base64-encoded in a push envelope, fits. */
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -39,6 +43,7 @@ public record RuntimeConfig(List<String> modules, List<QueueConfig> queues, Opti
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(logs, "logs");
+        Objects.requireNonNull(keys, "keys");
         if (pushAuthOff && pushAuth.isPresent()) {
             throw new IllegalArgumentException("push authentication cannot be both configured and turned off");
         }
@@ -49,7 +54,7 @@ public record RuntimeConfig(List<String> modules, List<QueueConfig> queues, Opti
                          int maxBodyBytes, Duration shutdownTimeout) {
         this(modules, queues, pushAuth, port, maxBodyBytes, shutdownTimeout, false,
                 HttpSettings.defaults(queues.stream().mapToInt(q -> q.spec().concurrency()).max().orElse(8)),
-                MetricsSettings.defaults(), LogSettings.defaults());
+                MetricsSettings.defaults(), LogSettings.defaults(), Optional.empty());
     }
 
     /** Reads the process environment and system properties (and the file they may name). */

@@ -76,6 +76,10 @@ public final class SluiceRuntime implements AutoCloseable {
             config.logs().gcpProject().ifPresent(logs::gcpProject);
             sluiceBuilder.listener(logs.build());
         }
+        config.keys().ifPresent(sluiceBuilder::keyProvider);
+        for (QueueConfig q : config.queues()) {
+            if (q.encrypted()) sluiceBuilder.encrypted(q.spec().uri().toString());
+        }
         Sluice sluice = sluiceBuilder.build();
         try {
             openQueues(config, sluice);

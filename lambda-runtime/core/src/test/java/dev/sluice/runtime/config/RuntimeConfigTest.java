@@ -146,6 +146,25 @@ class RuntimeConfigTest {
     }
 
     @Test
+    void anEncryptedQueueNeedsTheKeyringAndTheKeyringShowsOnlyItsKeyIds() {
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        RuntimeConfig c = RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_QUEUE_A_ENCRYPTED", "true",
+                "SLUICE_KEYRING", "k2:" + key + ",k1:" + key), new Properties());
+        assertThat(c.queues().get(0).encrypted()).isTrue();
+        assertThat(c.keys()).hasValueSatisfying(k -> assertThat(k.primaryKeyId()).hasValue("k2"));
+        assertThat(c.toString()).contains("k2").doesNotContain(key);
+        assertThat(RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a"), new Properties()).queues().get(0).encrypted())
+                .isFalse();
+
+        assertThatThrownBy(() -> RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_QUEUE_A_ENCRYPTED", "true"),
+                new Properties())).hasMessageContaining("SLUICE_QUEUE_A_ENCRYPTED").hasMessageContaining("SLUICE_KEYRING");
+        String shortKey = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+        assertThatThrownBy(() -> RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_KEYRING", "k1:" + shortKey),
+                new Properties())).hasMessageContaining("SLUICE_KEYRING").hasMessageContaining("'k1'")
+                .hasMessageNotContaining(shortKey);
+    }
+
+    @Test
     void fixedRetryUsesTheInitialDelay() {
         RuntimeConfig c = RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_QUEUE_A_RETRY", "FIXED",
                 "SLUICE_QUEUE_A_RETRY_INITIAL_DELAY", "1500ms", "SLUICE_QUEUE_A_RETRY_MAX_DELAY", "1s"), new Properties());

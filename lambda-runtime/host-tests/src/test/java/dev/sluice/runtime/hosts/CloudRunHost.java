@@ -72,9 +72,19 @@ final class CloudRunHost extends RuntimeHost {
         List<Sent> sent = new ArrayList<>();
         for (Msg m : messages) {
             String messageId = "ps-" + m.id();
+            String data = json(m.job());
+            String contentType = "application/json";
+            if (setup.encrypted()) { // as a publisher to the encrypted queue would have sent it
+                io.cloudevents.CloudEvent sealed = new dev.sluice.crypto.PayloadEncryption(
+                        dev.sluice.crypto.LocalKeyring.of(KEYRING), clock).encrypt(io.cloudevents.core.builder.CloudEventBuilder.v1()
+                        .withId(m.id()).withSource(java.net.URI.create("/contract")).withType(m.type())
+                        .withDataContentType(contentType).withData(data.getBytes(StandardCharsets.UTF_8)).build());
+                contentType = sealed.getDataContentType();
+                data = new String(sealed.getData().toBytes(), StandardCharsets.UTF_8);
+            }
             Map<String, String> attributes = Map.of("ce-specversion", "1.0", "ce-id", m.id(), "ce-source", "/contract",
-                    "ce-type", m.type(), "content-type", "application/json");
-            pending.put(messageId, message(messageId, attributes, json(m.job()), m.orderingKey()));
+                    "ce-type", m.type(), "content-type", contentType);
+            pending.put(messageId, message(messageId, attributes, data, m.orderingKey()));
             sent.add(new Sent(messageId, m.id()));
         }
         return sent;

@@ -90,20 +90,24 @@ public interface Host extends AutoCloseable {
      *                    the host asked for it
      * @param ordering    a FIFO queue
      * @param refusingDlq a dead-letter queue that refuses every send
+     * @param encrypted   events published to the queue are encrypted ({@code SLUICE_QUEUE_<NAME>_ENCRYPTED}, with
+     *                    {@code SLUICE_KEYRING})
      */
-    record QueueSetup(int maxAttempts, Duration retryDelay, Duration lease, boolean ordering, boolean refusingDlq) {
+    record QueueSetup(int maxAttempts, Duration retryDelay, Duration lease, boolean ordering, boolean refusingDlq,
+                      boolean encrypted) {
         static final Duration DELAY = Duration.ofSeconds(7);
 
         /** 3 attempts, fixed 7 s retries, a 10 minute lease. */
         static QueueSetup defaults() {
-            return new QueueSetup(3, DELAY, Duration.ofMinutes(10), false, false);
+            return new QueueSetup(3, DELAY, Duration.ofMinutes(10), false, false, false);
         }
 
-        QueueSetup maxAttempts(int v) { return new QueueSetup(v, retryDelay, lease, ordering, refusingDlq); }
-        QueueSetup retryDelay(Duration v) { return new QueueSetup(maxAttempts, v, lease, ordering, refusingDlq); }
-        QueueSetup lease(Duration v) { return new QueueSetup(maxAttempts, retryDelay, v, ordering, refusingDlq); }
-        QueueSetup ordered() { return new QueueSetup(maxAttempts, retryDelay, lease, true, refusingDlq); }
-        QueueSetup withRefusingDlq() { return new QueueSetup(maxAttempts, retryDelay, lease, ordering, true); }
+        QueueSetup maxAttempts(int v) { return new QueueSetup(v, retryDelay, lease, ordering, refusingDlq, encrypted); }
+        QueueSetup retryDelay(Duration v) { return new QueueSetup(maxAttempts, v, lease, ordering, refusingDlq, encrypted); }
+        QueueSetup lease(Duration v) { return new QueueSetup(maxAttempts, retryDelay, v, ordering, refusingDlq, encrypted); }
+        QueueSetup ordered() { return new QueueSetup(maxAttempts, retryDelay, lease, true, refusingDlq, encrypted); }
+        QueueSetup withRefusingDlq() { return new QueueSetup(maxAttempts, retryDelay, lease, ordering, true, encrypted); }
+        QueueSetup withEncryption() { return new QueueSetup(maxAttempts, retryDelay, lease, ordering, refusingDlq, true); }
     }
 
     /** A message to send: an event of {@code type} with {@code job} as its data, and an ordering key or null. */
@@ -122,7 +126,7 @@ public interface Host extends AutoCloseable {
     }
 
     /** A dead letter as the DLQ holds it. */
-    record DeadLetterView(String eventId, DeadLetterReason reason) {
+    record DeadLetterView(String eventId, DeadLetterReason reason, String dataContentType) {
     }
 
     /** What became of one delivery; {@code seq} places it on the {@link BrokerLog}'s sequence. */

@@ -7,6 +7,7 @@ import dev.sluice.DeadLetterReason;
 import dev.sluice.DeadLetterReason.Cause;
 import dev.sluice.HandlerTimeoutException;
 import dev.sluice.PermanentFailureException;
+import dev.sluice.crypto.PayloadEncryption;
 import dev.sluice.runtime.hosts.Host.DeadLetterView;
 import dev.sluice.runtime.hosts.Host.Msg;
 import dev.sluice.runtime.hosts.Host.QueueSetup;
@@ -112,6 +113,22 @@ public abstract class HostContract {
         assertThat(dead.eventId()).isEqualTo("last-1");
         assertThat(dead.reason().cause()).isEqualTo(Cause.MAX_ATTEMPTS);
         assertThat(dead.reason().attempts()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("01e encrypted queue: the handler gets the data decrypted; a dead letter keeps the ciphertext")
+    void encryptedEventsAreDecryptedBeforeTheHandler() throws Exception {
+        host.start(QueueSetup.defaults().withEncryption());
+        Sent ok = host.send(Msg.job("enc-1", "ok"));
+        Sent poison = host.send(Msg.job("enc-2", "permanent"));
+
+        assertThat(host.deliver(ok)).isInstanceOf(Result.Acked.class);
+        deadLettered(host.deliver(poison), Cause.PERMANENT_FAILURE);
+
+        assertThat(host.journal().runs("enc-1")).as("the handler bound the decrypted job").hasSize(1);
+        DeadLetterView dead = onlyDeadLetter();
+        assertThat(dead.eventId()).isEqualTo("enc-2");
+        assertThat(dead.dataContentType()).as("the dead letter's data").isEqualTo(PayloadEncryption.CONTENT_TYPE);
     }
 
     @Test

@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 abstract class RuntimeHost implements Host {
     private static final AtomicInteger QUEUES = new AtomicInteger();
+    /** The contract's keyring for encrypted queues: one fixed test key. */
+    static final String KEYRING = "contract:" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
 
     protected final BrokerLog log = new BrokerLog();
     protected final Journal journal = new Journal(log::next);
@@ -99,6 +101,10 @@ abstract class RuntimeHost implements Host {
         env.put("SLUICE_QUEUE_CASE_LEASE", setup.lease().toSeconds() + "s");
         if (setup.ordering()) env.put("SLUICE_QUEUE_CASE_ORDERING", "true");
         env.put("SLUICE_SHUTDOWN_TIMEOUT", "5s");
+        if (setup.encrypted()) {
+            env.put("SLUICE_KEYRING", KEYRING);
+            env.put("SLUICE_QUEUE_CASE_ENCRYPTED", "true");
+        }
         return env;
     }
 
@@ -180,13 +186,17 @@ abstract class RuntimeHost implements Host {
                 for (InboundMessage m : got) {
                     held.add(m);
                     String eventId;
+                    String contentType;
                     try {
-                        eventId = codec.decode(m, spec.uri()).getId();
+                        CloudEvent e = codec.decode(m, spec.uri());
+                        eventId = e.getId();
+                        contentType = e.getDataContentType();
                     } catch (DecodeException e) {
                         eventId = null;
+                        contentType = null;
                     }
                     views.add(new DeadLetterView(eventId, DeadLetterReason.fromAttribute(
-                            m.attributes().get(CloudEventCodec.DEAD_LETTER_ATTRIBUTE)).orElse(null)));
+                            m.attributes().get(CloudEventCodec.DEAD_LETTER_ATTRIBUTE)).orElse(null), contentType));
                 }
             }
         } finally {
