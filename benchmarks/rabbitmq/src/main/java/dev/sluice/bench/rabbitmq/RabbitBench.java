@@ -1,33 +1,29 @@
 package dev.sluice.bench.rabbitmq;
 
+import static dev.sluice.bench.common.Orders.TYPE;
+
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import dev.sluice.PublishOptions;
 import dev.sluice.QueueSpec;
+import dev.sluice.bench.common.Orders;
 import dev.sluice.bench.common.Throughput;
 import dev.sluice.bench.common.Throughput.Options;
 import dev.sluice.bench.common.Throughput.Run;
 import dev.sluice.bench.common.Work;
-import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.core.Sluice;
-import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;
-import dev.sluice.spi.SendResult;
 import dev.sluice.worker.Worker;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,13 +41,12 @@ import java.util.concurrent.TimeUnit;
  * declared by the driver as the worker would, seeded with {@code events} binary-mode CloudEvents before the
  * contender starts; the rate is from the first handled message to the last. Untimed warm-up of each contender
  * first. Prints and writes a Markdown report. The structure follows {@code benchmarks/redis}'s {@code RedisBench};
- * {@link Work}, the arguments and the report table are shared with it ({@code benchmarks/common}).
+ * {@link Work}, the event, the arguments and the report table are shared with it ({@code benchmarks/common}).
  *
  * <p>Arguments: {@code --events=N} (20000), {@code --rounds=N} (5), {@code --handlers=0,5} (ms),
  * {@code --out=FILE} (benchmarks/rabbitmq/RESULTS.md).
  */
 public final class RabbitBench {
-    static final String TYPE = "order.placed";
     static final int CONCURRENCY = 20;
     static final String HOST = "127.0.0.1";
     static final int PORT = 5672;
@@ -144,14 +139,6 @@ public final class RabbitBench {
         return broker.flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
-    static CloudEvent order(int i) {
-        String data = "{\"orderId\":\"o-" + i + "\",\"customer\":\"c-" + (i % 97) + "\",\"amount\":" + (10 + i % 90) + ".5,\"items\":"
-                + (1 + i % 5) + "}";
-        return CloudEventBuilder.v1().withId("evt-" + i).withSource(URI.create("/bench/shop")).withType(TYPE)
-                .withTime(OffsetDateTime.of(2026, 11, 28, 8, 0, 0, 0, ZoneOffset.UTC)).withDataContentType("application/json")
-                .withData(data.getBytes(StandardCharsets.UTF_8)).build();
-    }
-
     /**
      * Declares the queue as the worker would (a quorum queue with its delivery limit and dead-letter route) and sends
      * {@code n} benchmark events through the driver (binary-mode CloudEvents, publisher confirms), 100 per call.
@@ -160,14 +147,7 @@ public final class RabbitBench {
         QueueDriver driver = seeder.driver(URI.create(uri));
         List<String> problems = driver.provision(QueueSpec.builder(uri).build(), driver.defaultDeadLetterUri());
         if (!problems.isEmpty()) throw new IllegalStateException("provisioning " + uri + ": " + problems);
-        CloudEventCodec codec = new CloudEventCodec(driver.capabilities());
-        for (int from = 0; from < n; from += 100) {
-            List<OutboundMessage> batch = new ArrayList<>(100);
-            for (int i = from; i < Math.min(n, from + 100); i++) batch.add(codec.encode(order(i), PublishOptions.NONE));
-            for (SendResult r : driver.send(batch)) {
-                if (!r.succeeded()) throw new IllegalStateException("seeding failed: " + r);
-            }
-        }
+        Orders.send(driver, n);
     }
 
     static void rabbitmqctl(String... args) throws IOException, InterruptedException {

@@ -1,19 +1,17 @@
 package dev.sluice.bench.redis;
 
-import dev.sluice.PublishOptions;
+import static dev.sluice.bench.common.Orders.TYPE;
+
 import dev.sluice.QueueSpec;
+import dev.sluice.bench.common.Orders;
 import dev.sluice.bench.common.Throughput;
 import dev.sluice.bench.common.Throughput.Options;
 import dev.sluice.bench.common.Throughput.Run;
 import dev.sluice.bench.common.Work;
-import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.core.Sluice;
-import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;
-import dev.sluice.spi.SendResult;
 import dev.sluice.worker.Worker;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
@@ -28,8 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +48,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code --out=FILE} (benchmarks/redis/RESULTS.md).
  */
 public final class RedisBench {
-    static final String TYPE = "order.placed";
     static final int CONCURRENCY = 20;
     static final String HOST = "127.0.0.1";
     static final int PORT = 6379;
@@ -128,25 +123,10 @@ public final class RedisBench {
         return s;
     }
 
-    static CloudEvent order(int i) {
-        String data = "{\"orderId\":\"o-" + i + "\",\"customer\":\"c-" + (i % 97) + "\",\"amount\":" + (10 + i % 90) + ".5,\"items\":"
-                + (1 + i % 5) + "}";
-        return CloudEventBuilder.v1().withId("evt-" + i).withSource(URI.create("/bench/shop")).withType(TYPE)
-                .withTime(OffsetDateTime.of(2026, 11, 28, 8, 0, 0, 0, ZoneOffset.UTC)).withDataContentType("application/json")
-                .withData(data.getBytes(StandardCharsets.UTF_8)).build();
-    }
-
     /** Sends {@code n} benchmark events through the Redis driver (binary-mode CloudEvents), 100 per call. */
     private static void seed(Sluice seeder, String queue, int n) {
         QueueDriver driver = seeder.driver(URI.create("redis://" + HOST + ":" + PORT + "/" + queue));
-        CloudEventCodec codec = new CloudEventCodec(driver.capabilities());
-        for (int from = 0; from < n; from += 100) {
-            List<OutboundMessage> batch = new ArrayList<>(100);
-            for (int i = from; i < Math.min(n, from + 100); i++) batch.add(codec.encode(order(i), PublishOptions.NONE));
-            for (SendResult r : driver.send(batch)) {
-                if (!r.succeeded()) throw new IllegalStateException("seeding failed: " + r);
-            }
-        }
+        Orders.send(driver, n);
     }
 
     // ---- contenders -----------------------------------------------------------------------------------
