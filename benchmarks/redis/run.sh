@@ -12,6 +12,7 @@ if [[ "${SLUICE_BENCH_SKIP_INSTALL:-0}" != "1" ]]; then
   mvn -q install -N
   mvn -q install -pl api,adapters-redis -Dmaven.test.skip=true
 fi
+mvn -q -f benchmarks/common/pom.xml install
 mvn -q -f benchmarks/redis/pom.xml package
 exec java -Xms512m -Xmx1g ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" dev.sluice.bench.redis.RedisBench "$@"

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The real RabbitMQ on 127.0.0.1:5672 (guest/guest), one fresh virtual host per test class so that tests never
  * see each other's queues and closing connections from the broker side touches only this test's. Missing broker:
- * the test fails, saying how to start it.
+ * the test fails, saying how to start it. Public, in this module's test-jar, for the samples' tests.
  */
-final class RabbitBroker implements AutoCloseable {
+public final class RabbitBroker implements AutoCloseable {
     static final String HOST = "127.0.0.1";
     static final int PORT = 5672;
 
@@ -28,7 +28,7 @@ final class RabbitBroker implements AutoCloseable {
     }
 
     /** A fresh vhost on the running broker; fails when the broker does not answer. */
-    static RabbitBroker start(String testName) {
+    public static RabbitBroker start(String testName) {
         requireRunning();
         String vhost = "sluice-" + testName.toLowerCase(Locale.ROOT) + "-" + UUID.randomUUID().toString().substring(0, 8);
         rabbitmqctl("add_vhost", vhost);
@@ -47,7 +47,7 @@ final class RabbitBroker implements AutoCloseable {
     }
 
     /** {@code amqp://guest:guest@127.0.0.1:5672/<vhost>/<queue>}. */
-    String uri(String queue) {
+    public String uri(String queue) {
         return "amqp://guest:guest@" + HOST + ":" + PORT + "/" + vhost + "/" + queue;
     }
 

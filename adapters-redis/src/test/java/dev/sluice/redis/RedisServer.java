@@ -10,9 +10,10 @@ import java.util.UUID;
 
 /**
  * The real Redis the tests run against: 127.0.0.1:6379, started with the machine and by {@code .ci/run}. A test
- * whose Redis is missing fails, saying how to start it; it is never skipped.
+ * whose Redis is missing fails, saying how to start it; it is never skipped. Public, in this module's test-jar, for
+ * the samples' tests.
  */
-final class RedisServer {
+public final class RedisServer {
     static final String HOST = "127.0.0.1";
     static final int PORT = 6379;
     static final String START = "redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save \"\""
@@ -22,7 +23,7 @@ final class RedisServer {
     }
 
     /** Fails unless Redis answers PING at 127.0.0.1:6379. */
-    static void require() {
+    public static void require() {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(HOST, PORT), 2000);
             s.setSoTimeout(2000);
@@ -40,17 +41,17 @@ final class RedisServer {
     }
 
     /** A prefix no other test run uses, for queue names. */
-    static String freshPrefix(String what) {
+    public static String freshPrefix(String what) {
         return "t" + UUID.randomUUID().toString().substring(0, 8) + "-" + what + "-";
     }
 
     /** {@code redis://127.0.0.1:6379/<name>}. */
-    static String uri(String name) {
+    public static String uri(String name) {
         return "redis://" + HOST + ":" + PORT + "/" + name;
     }
 
     /** Deletes every key that starts with {@code prefix}. */
-    static void deleteKeys(String prefix) {
+    public static void deleteKeys(String prefix) {
         RedisClient client = RedisClient.create("redis://" + HOST + ":" + PORT);
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             List<String> keys = c.sync().keys(prefix + "*");

@@ -1,42 +1,37 @@
 package dev.sluice.bench.rabbitmq;
 
+import static dev.sluice.bench.common.Orders.TYPE;
+
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import dev.sluice.PublishOptions;
 import dev.sluice.QueueSpec;
-import dev.sluice.codec.CloudEventCodec;
+import dev.sluice.bench.common.Orders;
+import dev.sluice.bench.common.Throughput;
+import dev.sluice.bench.common.Throughput.Options;
+import dev.sluice.bench.common.Throughput.Run;
+import dev.sluice.bench.common.Work;
 import dev.sluice.core.Sluice;
-import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;
-import dev.sluice.spi.SendResult;
 import dev.sluice.worker.Worker;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * RabbitMQ worker throughput on the broker at 127.0.0.1:5672 (guest/guest), in a virtual host of its own that is
@@ -45,14 +40,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Each round, for each handler time and each contender (the order rotates between rounds): a fresh quorum queue,
  * declared by the driver as the worker would, seeded with {@code events} binary-mode CloudEvents before the
  * contender starts; the rate is from the first handled message to the last. Untimed warm-up of each contender
- * first. Prints and writes a Markdown report. The structure, {@link Work} and the report follow
- * {@code benchmarks/redis}'s {@code RedisBench} (copied: that module brings Lettuce).
+ * first. Prints and writes a Markdown report. The structure follows {@code benchmarks/redis}'s {@code RedisBench};
+ * {@link Work}, the event, the arguments and the report table are shared with it ({@code benchmarks/common}).
  *
  * <p>Arguments: {@code --events=N} (20000), {@code --rounds=N} (5), {@code --handlers=0,5} (ms),
  * {@code --out=FILE} (benchmarks/rabbitmq/RESULTS.md).
  */
 public final class RabbitBench {
-    static final String TYPE = "order.placed";
     static final int CONCURRENCY = 20;
     static final String HOST = "127.0.0.1";
     static final int PORT = 5672;
@@ -66,21 +60,12 @@ public final class RabbitBench {
         AutoCloseable start(String vhost, String queue, Work work) throws Exception;
     }
 
-    record Run(String contender, int handlerMillis, int round, double rate, double brokerCpuMicros) {
-    }
-
     public static void main(String[] args) throws Exception {
-        int events = 20_000;
-        int rounds = 5;
-        int[] handlers = {0, 5};
-        Path out = Path.of("benchmarks/rabbitmq/RESULTS.md");
-        for (String a : args) {
-            if (a.startsWith("--events=")) events = Integer.parseInt(a.substring(9));
-            else if (a.startsWith("--rounds=")) rounds = Integer.parseInt(a.substring(9));
-            else if (a.startsWith("--handlers=")) handlers = java.util.Arrays.stream(a.substring(11).split(",")).mapToInt(Integer::parseInt).toArray();
-            else if (a.startsWith("--out=")) out = Path.of(a.substring(6));
-            else throw new IllegalArgumentException("unknown argument " + a);
-        }
+        Options options = Options.parse(args, Path.of("benchmarks/rabbitmq/RESULTS.md"));
+        int events = options.events();
+        int rounds = options.rounds();
+        int[] handlers = options.handlers();
+        Path out = options.out();
         List<Contender> contenders = List.of(new SluiceWorker(), new AmqpClientLoop());
         List<Run> runs = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -154,14 +139,6 @@ public final class RabbitBench {
         return broker.flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
-    static CloudEvent order(int i) {
-        String data = "{\"orderId\":\"o-" + i + "\",\"customer\":\"c-" + (i % 97) + "\",\"amount\":" + (10 + i % 90) + ".5,\"items\":"
-                + (1 + i % 5) + "}";
-        return CloudEventBuilder.v1().withId("evt-" + i).withSource(URI.create("/bench/shop")).withType(TYPE)
-                .withTime(OffsetDateTime.of(2026, 11, 28, 8, 0, 0, 0, ZoneOffset.UTC)).withDataContentType("application/json")
-                .withData(data.getBytes(StandardCharsets.UTF_8)).build();
-    }
-
     /**
      * Declares the queue as the worker would (a quorum queue with its delivery limit and dead-letter route) and sends
      * {@code n} benchmark events through the driver (binary-mode CloudEvents, publisher confirms), 100 per call.
@@ -170,14 +147,7 @@ public final class RabbitBench {
         QueueDriver driver = seeder.driver(URI.create(uri));
         List<String> problems = driver.provision(QueueSpec.builder(uri).build(), driver.defaultDeadLetterUri());
         if (!problems.isEmpty()) throw new IllegalStateException("provisioning " + uri + ": " + problems);
-        CloudEventCodec codec = new CloudEventCodec(driver.capabilities());
-        for (int from = 0; from < n; from += 100) {
-            List<OutboundMessage> batch = new ArrayList<>(100);
-            for (int i = from; i < Math.min(n, from + 100); i++) batch.add(codec.encode(order(i), PublishOptions.NONE));
-            for (SendResult r : driver.send(batch)) {
-                if (!r.succeeded()) throw new IllegalStateException("seeding failed: " + r);
-            }
-        }
+        Orders.send(driver, n);
     }
 
     static void rabbitmqctl(String... args) throws IOException, InterruptedException {
@@ -258,50 +228,7 @@ public final class RabbitBench {
         }
     }
 
-    // ---- the stopwatch and the report ------------------------------------------------------------------
-
-    /** Counts handled messages and times the first and the expected-th (as RedisBench's {@code Work}). */
-    static final class Work {
-        private final int expected;
-        private final long sleepMillis;
-        private final AtomicInteger handled = new AtomicInteger();
-        private final AtomicLong first = new AtomicLong();
-        private volatile long last;
-        private final CountDownLatch done;
-
-        Work(int expected, int sleepMillis) {
-            this.expected = expected;
-            this.sleepMillis = sleepMillis;
-            this.done = new CountDownLatch(expected);
-        }
-
-        void handle() {
-            if (sleepMillis > 0) {
-                try {
-                    Thread.sleep(sleepMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            long now = System.nanoTime();
-            first.compareAndSet(0, now);
-            int n = handled.incrementAndGet();
-            if (n <= expected) {
-                if (n == expected) last = now;
-                done.countDown();
-            }
-        }
-
-        boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-            return done.await(timeout, unit);
-        }
-
-        double rate() {
-            long f = first.get();
-            long l = last;
-            return f == 0 || l <= f ? Double.NaN : (expected - 1) * 1e9 / (l - f);
-        }
-    }
+    // ---- the report ------------------------------------------------------------------------------------
 
     private static String report(List<Run> runs, List<Contender> contenders, int[] handlers, int events, int rounds,
                                  String version, boolean brokerCpu, double seconds, String[] args) {
@@ -312,35 +239,10 @@ public final class RabbitBench {
                         + " `bash benchmarks/rabbitmq/run.sh%s`.%n%n",
                 version, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), events, rounds,
                 CONCURRENCY, CONCURRENCY, seconds, args.length == 0 ? "" : " " + String.join(" ", args)));
-        s.append("| handler | contender | msg/s, median (range) | RabbitMQ CPU per message, median | Sluice / amqp-client |\n");
-        s.append("|---|---|---|---|---|\n");
-        for (int h : handlers) {
-            Map<String, List<Run>> by = new LinkedHashMap<>();
-            for (Contender c : contenders) by.put(c.name(), new ArrayList<>());
-            for (Run r : runs) if (r.handlerMillis() == h && r.round() > 0) by.get(r.contender()).add(r);
-            double sluice = median(by.get(contenders.get(0).name()).stream().map(Run::rate).toList());
-            double plain = median(by.get(contenders.get(1).name()).stream().map(Run::rate).toList());
-            for (var e : by.entrySet()) {
-                List<Double> rates = e.getValue().stream().map(Run::rate).toList();
-                List<Double> cpu = e.getValue().stream().map(Run::brokerCpuMicros).toList();
-                s.append(String.format(Locale.ROOT, "| %d ms | %s | %,.0f (%,.0f–%,.0f) | %s | %s |%n", h, e.getKey(),
-                        median(rates), rates.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
-                        rates.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
-                        brokerCpu ? String.format(Locale.ROOT, "%.0f µs", median(cpu)) : "n/a",
-                        e.getKey().equals(contenders.get(0).name()) ? String.format(Locale.ROOT, "%.2f×", sluice / plain) : ""));
-            }
-        }
+        s.append(Throughput.table(runs, contenders.stream().map(Contender::name).toList(), handlers, "RabbitMQ", "amqp-client", brokerCpu));
         s.append("\nRabbitMQ CPU is the broker's Erlang VM over the consuming part of a run (seeding excluded), divided by"
                 + " the events. Runs on a 2-core machine differ by about 30 % from one run to the next: compare within one"
                 + " report.\n");
         return s.toString();
-    }
-
-    private static double median(List<Double> values) {
-        if (values.isEmpty()) return Double.NaN;
-        List<Double> v = new ArrayList<>(values);
-        v.sort(null);
-        int n = v.size();
-        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
     }
 }

@@ -1,15 +1,17 @@
 package dev.sluice.bench.redis;
 
-import dev.sluice.PublishOptions;
+import static dev.sluice.bench.common.Orders.TYPE;
+
 import dev.sluice.QueueSpec;
+import dev.sluice.bench.common.Orders;
+import dev.sluice.bench.common.Throughput;
+import dev.sluice.bench.common.Throughput.Options;
+import dev.sluice.bench.common.Throughput.Run;
+import dev.sluice.bench.common.Work;
 import dev.sluice.core.Sluice;
-import dev.sluice.codec.CloudEventCodec;
-import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;
-import dev.sluice.spi.SendResult;
 import dev.sluice.worker.Worker;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
@@ -24,20 +26,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Redis Streams worker throughput on the Redis at 127.0.0.1:6379: the Sluice {@code Worker} on {@code redis://}
@@ -51,7 +48,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --out=FILE} (benchmarks/redis/RESULTS.md).
  */
 public final class RedisBench {
-    static final String TYPE = "order.placed";
     static final int CONCURRENCY = 20;
     static final String HOST = "127.0.0.1";
     static final int PORT = 6379;
@@ -66,21 +62,12 @@ public final class RedisBench {
         AutoCloseable start(String queue, Work work) throws Exception;
     }
 
-    record Run(String contender, int handlerMillis, int round, double rate, double redisCpuMicros) {
-    }
-
     public static void main(String[] args) throws Exception {
-        int events = 20_000;
-        int rounds = 5;
-        int[] handlers = {0, 5};
-        Path out = Path.of("benchmarks/redis/RESULTS.md");
-        for (String a : args) {
-            if (a.startsWith("--events=")) events = Integer.parseInt(a.substring(9));
-            else if (a.startsWith("--rounds=")) rounds = Integer.parseInt(a.substring(9));
-            else if (a.startsWith("--handlers=")) handlers = java.util.Arrays.stream(a.substring(11).split(",")).mapToInt(Integer::parseInt).toArray();
-            else if (a.startsWith("--out=")) out = Path.of(a.substring(6));
-            else throw new IllegalArgumentException("unknown argument " + a);
-        }
+        Options options = Options.parse(args, Path.of("benchmarks/redis/RESULTS.md"));
+        int events = options.events();
+        int rounds = options.rounds();
+        int[] handlers = options.handlers();
+        Path out = options.out();
         List<Contender> contenders = List.of(new SluiceWorker(), new LettuceLoop());
         List<Run> runs = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -136,25 +123,10 @@ public final class RedisBench {
         return s;
     }
 
-    static CloudEvent order(int i) {
-        String data = "{\"orderId\":\"o-" + i + "\",\"customer\":\"c-" + (i % 97) + "\",\"amount\":" + (10 + i % 90) + ".5,\"items\":"
-                + (1 + i % 5) + "}";
-        return CloudEventBuilder.v1().withId("evt-" + i).withSource(URI.create("/bench/shop")).withType(TYPE)
-                .withTime(OffsetDateTime.of(2026, 11, 28, 8, 0, 0, 0, ZoneOffset.UTC)).withDataContentType("application/json")
-                .withData(data.getBytes(StandardCharsets.UTF_8)).build();
-    }
-
     /** Sends {@code n} benchmark events through the Redis driver (binary-mode CloudEvents), 100 per call. */
     private static void seed(Sluice seeder, String queue, int n) {
         QueueDriver driver = seeder.driver(URI.create("redis://" + HOST + ":" + PORT + "/" + queue));
-        CloudEventCodec codec = new CloudEventCodec(driver.capabilities());
-        for (int from = 0; from < n; from += 100) {
-            List<OutboundMessage> batch = new ArrayList<>(100);
-            for (int i = from; i < Math.min(n, from + 100); i++) batch.add(codec.encode(order(i), PublishOptions.NONE));
-            for (SendResult r : driver.send(batch)) {
-                if (!r.succeeded()) throw new IllegalStateException("seeding failed: " + r);
-            }
-        }
+        Orders.send(driver, n);
     }
 
     // ---- contenders -----------------------------------------------------------------------------------
@@ -261,50 +233,7 @@ public final class RedisBench {
         }
     }
 
-    // ---- the stopwatch and the report ------------------------------------------------------------------
-
-    /** Counts handled messages and times the first and the expected-th (as the harness's {@code Work}). */
-    static final class Work {
-        private final int expected;
-        private final long sleepMillis;
-        private final AtomicInteger handled = new AtomicInteger();
-        private final AtomicLong first = new AtomicLong();
-        private volatile long last;
-        private final CountDownLatch done;
-
-        Work(int expected, int sleepMillis) {
-            this.expected = expected;
-            this.sleepMillis = sleepMillis;
-            this.done = new CountDownLatch(expected);
-        }
-
-        void handle() {
-            if (sleepMillis > 0) {
-                try {
-                    Thread.sleep(sleepMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            long now = System.nanoTime();
-            first.compareAndSet(0, now);
-            int n = handled.incrementAndGet();
-            if (n <= expected) {
-                if (n == expected) last = now;
-                done.countDown();
-            }
-        }
-
-        boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-            return done.await(timeout, unit);
-        }
-
-        double rate() {
-            long f = first.get();
-            long l = last;
-            return f == 0 || l <= f ? Double.NaN : (expected - 1) * 1e9 / (l - f);
-        }
-    }
+    // ---- the report ------------------------------------------------------------------------------------
 
     private static String report(List<Run> runs, List<Contender> contenders, int[] handlers, int events, int rounds,
                                  String redisVersion, double seconds, String[] args) {
@@ -314,32 +243,8 @@ public final class RedisBench {
                         + " %d rounds, %d handlers; %.0f s in all. Command: `bash benchmarks/redis/run.sh%s`.%n%n",
                 redisVersion, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), events, rounds,
                 CONCURRENCY, seconds, args.length == 0 ? "" : " " + String.join(" ", args)));
-        s.append("| handler | contender | msg/s, median (range) | Redis CPU per message, median | Sluice / Lettuce |\n");
-        s.append("|---|---|---|---|---|\n");
-        for (int h : handlers) {
-            Map<String, List<Run>> by = new LinkedHashMap<>();
-            for (Contender c : contenders) by.put(c.name(), new ArrayList<>());
-            for (Run r : runs) if (r.handlerMillis() == h && r.round() > 0) by.get(r.contender()).add(r);
-            double sluice = median(by.get(contenders.get(0).name()).stream().map(Run::rate).toList());
-            double lettuce = median(by.get(contenders.get(1).name()).stream().map(Run::rate).toList());
-            for (var e : by.entrySet()) {
-                List<Double> rates = e.getValue().stream().map(Run::rate).toList();
-                List<Double> cpu = e.getValue().stream().map(Run::redisCpuMicros).toList();
-                s.append(String.format(Locale.ROOT, "| %d ms | %s | %,.0f (%,.0f–%,.0f) | %.0f µs | %s |%n", h, e.getKey(),
-                        median(rates), rates.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
-                        rates.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), median(cpu),
-                        e.getKey().equals(contenders.get(0).name()) ? String.format(Locale.ROOT, "%.2f×", sluice / lettuce) : ""));
-            }
-        }
+        s.append(Throughput.table(runs, contenders.stream().map(Contender::name).toList(), handlers, "Redis", "Lettuce", true));
         s.append("\nRuns on a 2-core machine differ by about 30 % from one run to the next: compare within one report.\n");
         return s.toString();
-    }
-
-    private static double median(List<Double> values) {
-        if (values.isEmpty()) return Double.NaN;
-        List<Double> v = new ArrayList<>(values);
-        v.sort(null);
-        int n = v.size();
-        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
     }
 }
