@@ -38,9 +38,15 @@ import org.slf4j.LoggerFactory;
  * partition reads again from there (and handles again what this one finished above it: at least once).
  *
  * <p>Order: a record with a key is handed out only when no earlier record of the same key in its partition is
- * unsettled; a retry (nack with a delay) and a lease that ended keep the record in its place, so the later records
- * of its key wait behind it. Records without a key are handed out as they come. Attempts are counted here, so a
- * record read again after a crash starts from 1.
+ * unsettled; a retry of a keyed record (nack with a delay) and a lease that ended keep the record in its place, so the
+ * later records of its key wait behind it, and its partition's commits wait too (blocking retry).
+ *
+ * <p>A retry of a record without a key goes through the retry topic {@code <topic>-retry} (when it exists: provisioning
+ * creates it), as Spring Kafka's non-blocking retries do: a copy is written there carrying its due time, its attempts so
+ * far and its message id (headers {@code sluice_due}, {@code sluice_attempts}, {@code sluice_id}), and the original is
+ * settled, so the main partition's commits move on. This consumer reads the retry topic too and hands a copy out when
+ * it is due; its last failure is dead-lettered by Sluice into the DLQ topic like any other. Attempts are counted here
+ * and in the copies' headers, so a keyed record read again after a crash starts from 1; a retried copy does not.
  */
 final class ConsumerReceiver implements Receiver {
     private static final Logger log = LoggerFactory.getLogger(ConsumerReceiver.class);
@@ -52,17 +58,25 @@ final class ConsumerReceiver implements Receiver {
     private final KafkaAddress address;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Map<Integer, TreeMap<Long, Entry>> held = new TreeMap<>();
-    private final Map<Integer, Long> fetched = new HashMap<>();
+    private final Map<TopicPartition, TreeMap<Long, Entry>> held = new TreeMap<>(
+            java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+    private final Map<TopicPartition, Long> fetched = new HashMap<>();
     private final Map<String, Entry> out = new HashMap<>();
-    private final Map<Integer, Long> committed = new HashMap<>();
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private final java.util.function.Supplier<org.apache.kafka.clients.producer.Producer<byte[], byte[]>> producer;
+    private final java.util.function.BooleanSupplier retryTopicExists;
+    private volatile boolean retryTopic;
     private volatile long leaseNanos = Duration.ofSeconds(30).toNanos();
     private volatile boolean closed;
     private Thread thread;
     private KafkaConsumer<byte[], byte[]> consumer;
 
-    ConsumerReceiver(KafkaAddress address) {
+    ConsumerReceiver(KafkaAddress address,
+                     java.util.function.Supplier<org.apache.kafka.clients.producer.Producer<byte[], byte[]>> producer,
+                     java.util.function.BooleanSupplier retryTopicExists) {
         this.address = address;
+        this.producer = producer;
+        this.retryTopicExists = retryTopicExists;
     }
 
     void configure(Duration lease) {
@@ -74,7 +88,9 @@ final class ConsumerReceiver implements Receiver {
     /** A record held until settled. Guarded by {@link #lock}. */
     static final class Entry {
         final ConsumerRecord<byte[], byte[]> record;
+        final TopicPartition partition;
         final String key;
+        final String messageId;
         State state = State.READY;
         int attempts;
         long deadline;
@@ -83,9 +99,28 @@ final class ConsumerReceiver implements Receiver {
 
         Entry(ConsumerRecord<byte[], byte[]> record) {
             this.record = record;
+            this.partition = new TopicPartition(record.topic(), record.partition());
             this.key = KafkaWire.key(record);
+            String id = KafkaWire.header(record, RETRY_ID);
+            this.messageId = id != null ? id : KafkaWire.messageId(record.partition(), record.offset());
+            String attempts = KafkaWire.header(record, RETRY_ATTEMPTS);
+            String due = KafkaWire.header(record, RETRY_DUE);
+            if (attempts != null && due != null) {
+                try {
+                    this.attempts = Integer.parseInt(attempts);
+                    long wait = Long.parseLong(due) - System.currentTimeMillis();
+                    this.due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, wait));
+                    this.state = State.DELAYED;
+                } catch (NumberFormatException e) {
+                    this.attempts = 0;
+                }
+            }
         }
     }
+
+    static final String RETRY_DUE = KafkaWire.ConsumerSide.INTERNAL_PREFIX + "due";
+    static final String RETRY_ATTEMPTS = KafkaWire.ConsumerSide.INTERNAL_PREFIX + "attempts";
+    static final String RETRY_ID = KafkaWire.ConsumerSide.INTERNAL_PREFIX + "id";
 
     // ---- the SPI side ---------------------------------------------------------------------------------
 
@@ -121,10 +156,10 @@ final class ConsumerReceiver implements Receiver {
                 e.state = State.OUT;
                 e.attempts++;
                 e.deadline = now + leaseNanos;
-                e.handle = e.record.partition() + "/" + e.record.offset() + "/" + SEQUENCE.incrementAndGet();
+                e.handle = e.partition + "/" + e.record.offset() + "/" + SEQUENCE.incrementAndGet();
                 out.put(e.handle, e);
                 ConsumerRecord<byte[], byte[]> r = e.record;
-                got.add(new InboundMessage(KafkaWire.messageId(r.partition(), r.offset()), KafkaWire.value(r),
+                got.add(new InboundMessage(e.messageId, KafkaWire.value(r),
                         KafkaWire.attributes(r), e.key, OptionalInt.of(e.attempts), KafkaWire.time(r), e.handle, r));
             }
         }
@@ -142,8 +177,7 @@ final class ConsumerReceiver implements Receiver {
                     failures.add(new AckFailure(m, stale(m, "ack")));
                     continue;
                 }
-                TreeMap<Long, Entry> partition = held.get(e.record.partition());
-                if (partition != null) partition.remove(e.record.offset());
+                settled(e);
             }
             changed.signalAll();
         } finally {
@@ -152,19 +186,59 @@ final class ConsumerReceiver implements Receiver {
         return failures;
     }
 
+    private void settled(Entry e) {
+        TreeMap<Long, Entry> partition = held.get(e.partition);
+        if (partition != null) partition.remove(e.record.offset());
+    }
+
+    /**
+     * A keyed record, a give-back (no delay) and any record while there is no retry topic: held in place until due.
+     * A record without a key, with a delay: a copy to the retry topic, then the original is settled.
+     */
     @Override
     public void nack(InboundMessage message, Duration delay) {
+        boolean later = !delay.isZero() && !delay.isNegative();
+        Entry copied;
         lock.lock();
         try {
             Entry e = out.remove(message.ackHandle());
             if (e == null) throw exception(stale(message, "nack"));
-            e.state = delay.isZero() || delay.isNegative() ? State.READY : State.DELAYED;
+            e.state = later ? State.DELAYED : State.READY;
             e.due = System.nanoTime() + Math.max(0, delay.toNanos());
+            if (e.key != null || !later || !retryTopic) {
+                changed.signalAll();
+                return;
+            }
+            copied = e;
+            e.due = System.nanoTime() + TimeUnit.DAYS.toNanos(1); // not handed out while its copy is written
+        } finally {
+            lock.unlock();
+        }
+        Map<String, String> headers = Map.of(RETRY_DUE, String.valueOf(System.currentTimeMillis() + delay.toMillis()),
+                RETRY_ATTEMPTS, String.valueOf(copied.attempts), RETRY_ID, copied.messageId);
+        boolean written = false;
+        try {
+            producer.get().send(KafkaWire.copy(address.topic() + RETRY_SUFFIX, copied.record, headers)).get(30, TimeUnit.SECONDS);
+            written = true;
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+        } catch (Exception x) {
+            log.debug("{}: retry copy of {} not written ({}); it waits in place", address.describe(), copied.messageId, x.toString());
+        }
+        lock.lock();
+        try {
+            if (written) {
+                settled(copied);
+            } else {
+                copied.due = System.nanoTime() + Math.max(0, delay.toNanos());
+            }
             changed.signalAll();
         } finally {
             lock.unlock();
         }
     }
+
+    static final String RETRY_SUFFIX = "-retry";
 
     @Override
     public void extendLease(InboundMessage message, Duration lease) {
@@ -219,7 +293,9 @@ final class ConsumerReceiver implements Receiver {
     private void run() {
         try {
             consumer = new KafkaConsumer<>(config(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            consumer.subscribe(List.of(address.topic()), new Rebalance());
+            retryTopic = retryTopicExists.getAsBoolean();
+            consumer.subscribe(retryTopic ? List.of(address.topic(), address.topic() + RETRY_SUFFIX) : List.of(address.topic()),
+                    new Rebalance());
             while (!closed) {
                 try {
                     cycle();
@@ -281,7 +357,7 @@ final class ConsumerReceiver implements Receiver {
             }
             if (any) changed.signalAll();
             for (TopicPartition tp : consumer.assignment()) {
-                TreeMap<Long, Entry> partition = held.get(tp.partition());
+                TreeMap<Long, Entry> partition = held.get(tp);
                 (partition != null && partition.size() >= MAX_HELD_PER_PARTITION ? pause : resume).add(tp);
             }
         } finally {
@@ -295,8 +371,9 @@ final class ConsumerReceiver implements Receiver {
         lock.lock();
         try {
             for (ConsumerRecord<byte[], byte[]> r : records) {
-                held.computeIfAbsent(r.partition(), p -> new TreeMap<>()).put(r.offset(), new Entry(r));
-                fetched.put(r.partition(), r.offset() + 1);
+                Entry e = new Entry(r);
+                held.computeIfAbsent(e.partition, p -> new TreeMap<>()).put(r.offset(), e);
+                fetched.put(e.partition, r.offset() + 1);
             }
             changed.signalAll();
         } finally {
@@ -313,26 +390,26 @@ final class ConsumerReceiver implements Receiver {
                 TreeMap<Long, Entry> partition = held.get(f.getKey());
                 long offset = partition == null || partition.isEmpty() ? f.getValue() : partition.firstKey();
                 Long last = committed.get(f.getKey());
-                if (last == null || last != offset) offsets.put(new TopicPartition(address.topic(), f.getKey()), new OffsetAndMetadata(offset));
+                if (last == null || last != offset) offsets.put(f.getKey(), new OffsetAndMetadata(offset));
             }
         } finally {
             lock.unlock();
         }
         if (offsets.isEmpty()) return;
         consumer.commitSync(offsets, Duration.ofSeconds(30));
-        offsets.forEach((tp, o) -> committed.put(tp.partition(), o.offset()));
+        offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
     }
 
     private void forget(Collection<TopicPartition> partitions) {
         lock.lock();
         try {
             for (TopicPartition tp : partitions) {
-                TreeMap<Long, Entry> partition = held.remove(tp.partition());
+                TreeMap<Long, Entry> partition = held.remove(tp);
                 if (partition != null) partition.values().forEach(e -> {
                     if (e.handle != null) out.remove(e.handle);
                 });
-                fetched.remove(tp.partition());
-                committed.remove(tp.partition());
+                fetched.remove(tp);
+                committed.remove(tp);
             }
             changed.signalAll();
         } finally {

@@ -209,7 +209,8 @@ final class KafkaDriver implements QueueDriver {
         synchronized (this) {
             if (closed) throw new IllegalStateException("the driver for " + address.describe() + " is closed");
             if (receiver == null) {
-                receiver = mode() == KafkaAddress.Mode.SHARE ? new ShareReceiver(address) : new ConsumerReceiver(address);
+                receiver = mode() == KafkaAddress.Mode.SHARE ? new ShareReceiver(address)
+                        : new ConsumerReceiver(address, () -> shared().producer(), this::retryTopicExists);
             }
             return receiver;
         }
@@ -224,6 +225,18 @@ final class KafkaDriver implements QueueDriver {
         } catch (SluiceException e) {
             if (e.code() == ErrorCode.NOT_FOUND) throw KafkaErrors.missing(address, capabilities().broker(), action);
             throw e;
+        }
+    }
+
+    /** Whether {@code <topic>-retry} exists (consumer-group mode's non-blocking retries go there). */
+    private boolean retryTopicExists() {
+        try {
+            call(admin().describeTopics(List.of(address.topic() + ConsumerReceiver.RETRY_SUFFIX)).allTopicNames(),
+                    "describing the retry topic");
+            return true;
+        } catch (SluiceException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) log.warn("{}: {}", address.describe(), e.getMessage());
+            return false;
         }
     }
 
@@ -245,6 +258,11 @@ final class KafkaDriver implements QueueDriver {
             }
         }
         Receiver r = receiver();
+        if (r instanceof ConsumerReceiver) {
+            KafkaAddress retry = new KafkaAddress(address.uri(), address.bootstrap(), address.topic() + ConsumerReceiver.RETRY_SUFFIX,
+                    address.group(), address.mode(), address.partitions(), address.replication());
+            ensureTopic(admin(), retry, create, spec, mismatches);
+        }
         if (r instanceof ShareReceiver share) {
             shareGroup(spec, create, mismatches);
             share.configure(spec.lease(), Math.max(2, Math.min(16, (spec.concurrency() + 1) / 2)));

@@ -50,6 +50,12 @@ final class KafkaWire {
         return attributes;
     }
 
+    /** The value of header {@code name} as UTF-8, or null. */
+    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
     static String key(ConsumerRecord<byte[], byte[]> r) {
         return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
     }
