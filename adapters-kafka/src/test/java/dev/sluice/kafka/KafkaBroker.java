@@ -181,8 +181,9 @@ final class KafkaBroker implements AutoCloseable {
         p.put("group.share.max.record.lock.duration.ms", "3600000");
         p.put("group.share.min.session.timeout.ms", "3000");
         p.put("group.share.session.timeout.ms", "6000");
-        p.put("group.share.min.heartbeat.interval.ms", "500");
-        p.put("group.share.heartbeat.interval.ms", "1000");
+        p.put("group.share.min.heartbeat.interval.ms", "100");
+        p.put("group.share.heartbeat.interval.ms", "250");
+        p.put("group.share.assignment.interval.ms", "100");
         p.put("group.consumer.min.session.timeout.ms", "3000");
         p.put("group.consumer.session.timeout.ms", "6000");
         p.put("group.consumer.min.heartbeat.interval.ms", "500");
