@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
 final class KafkaDriver implements QueueDriver {
     private static final Logger log = LoggerFactory.getLogger(KafkaDriver.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** How long provisioning waits for the partitions of a topic it created to be served. */
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(10);
     static final String AUTO_OFFSET_RESET = "share.auto.offset.reset";
     static final String LOCK_DURATION = "share.record.lock.duration.ms";
     static final String DELIVERY_LIMIT = "share.delivery.count.limit";
@@ -57,6 +59,8 @@ final class KafkaDriver implements QueueDriver {
     private volatile KafkaAddress.Mode mode;
     private volatile Receiver receiver;
     private volatile boolean topicSeen;
+    /** Topics this driver created whose partition leaders have not been seen serving them yet. */
+    private final java.util.Set<String> unserved = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     KafkaDriver(KafkaAddress address, KafkaClients clients) {
@@ -282,6 +286,7 @@ final class KafkaDriver implements QueueDriver {
                         + " (keys move to other partitions: per-key order breaks once) or change the URI");
             }
             if (a == address) topicSeen = true;
+            if (unserved.contains(a.topic())) awaitLeaders(admin, a);
         } catch (SluiceException e) {
             if (e.code() != ErrorCode.NOT_FOUND) throw e;
             if (!create) {
@@ -296,6 +301,46 @@ final class KafkaDriver implements QueueDriver {
                 log.info("created {}", a.describe());
             } catch (SluiceException x) {
                 if (!(x.getCause() instanceof TopicExistsException)) throw x;
+            }
+            unserved.add(a.topic());
+            awaitLeaders(admin, a);
+        }
+    }
+
+    /**
+     * Waits until the leader of every partition of a topic just created serves it (ListOffsets goes to the leader and
+     * is retried by the Admin client until it answers). An idempotent producer with several requests in flight to a
+     * partition its leader has not set up yet can have its first request refused and the next one written, after
+     * which the first is refused for ever as out of order and its records fail (KAFKA-15591, fixed in the broker
+     * after 4.4): so nothing is sent to a topic Sluice creates before its partitions are served.
+     */
+    private void awaitLeaders(Admin admin, KafkaAddress a) {
+        // Not a retry of a failed operation: a bounded wait for the state the topic's creation leads to (the Admin
+        // client's createTopics completes when the controller has it, before the partition leader serves it).
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        while (true) {
+            try {
+                TopicDescription d = call(admin.describeTopics(List.of(a.topic())).allTopicNames(), "describing the new topic")
+                        .get(a.topic());
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+                d.partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(a.topic(), p.partition()),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                call(admin.listOffsets(latest).all(), "waiting for the new topic's partition leaders");
+                unserved.remove(a.topic());
+                return;
+            } catch (SluiceException e) {
+                if (e.code() != ErrorCode.NOT_FOUND && e.code() != ErrorCode.UNAVAILABLE) throw e;
+                if (System.nanoTime() - deadline > 0) {
+                    // retryable: provisioning runs in the engine's one retry loop, which calls again
+                    throw new SluiceException(ErrorCode.UNAVAILABLE, a.describe() + " was just created and its partitions"
+                            + " are not served yet: " + e.getMessage(), e);
+                }
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SluiceException(ErrorCode.UNAVAILABLE, "waiting for " + a.describe() + " interrupted", e);
             }
         }
     }

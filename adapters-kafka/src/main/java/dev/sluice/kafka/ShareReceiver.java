@@ -45,14 +45,22 @@ import org.slf4j.LoggerFactory;
  * stops renewing it: a process that dies gets its records redelivered when their lock ends (the group's
  * {@code share.record.lock.duration.ms}, which provisioning sets to the lease).
  *
+ * <p>Prefetch: up to {@value #MAX_POLL_RECORDS} records per member wait to be handed out. What was fetched and not
+ * handed out when the driver closes is released, and the broker counts that as a delivery: a restart can cost such a
+ * record one attempt.
+ *
  * <p>A retry delay: {@code RELEASE} has none, so the member holds the record (lock renewed) until the delay is over,
  * then releases it; the broker counts the next delivery. While it holds one, a member fetches nothing new (a renewed
  * record is all the next poll returns), which is why there are several members.
  */
 final class ShareReceiver implements Receiver {
     private static final Logger log = LoggerFactory.getLogger(ShareReceiver.class);
-    /** Records one member fetches at a time. */
-    static final int MAX_POLL_RECORDS = 10;
+    /**
+     * Records one member fetches at a time ({@code max.poll.records}, with {@code share.acquire.mode=record_limit}).
+     * Every member keeps polling while its batch is settled: a share consumer fetches ahead in the background, and
+     * what it fetched stays locked to it until it polls.
+     */
+    static final int MAX_POLL_RECORDS = 50;
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration IDLE_WAIT = Duration.ofMillis(50);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);

@@ -21,15 +21,18 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * A real Kafka broker for tests: KRaft combined mode (one node that is broker and controller), share groups
  * enabled, on two free 127.0.0.1 ports, started as a child JVM ({@code kafka.Kafka}, heap 512 MB) from the test
- * class path ({@code org.apache.kafka:kafka_2.13}, test scope). No Docker and no service on the machine: each test
- * class starts one in {@code @BeforeAll} and closes it in {@code @AfterAll}; it is up in a few seconds.
+ * class path ({@code org.apache.kafka:kafka_2.13}, test scope). No Docker and no service on the machine: the module's
+ * test classes share one ({@link #shared()}: started by the first class that asks, stopped when the test JVM exits);
+ * {@link #start()} gives a caller one of its own, to close. It is up in about 5 to 10 s.
  *
  * <p>Start-up: write {@code server.properties}, format the storage ({@code kafka.tools.StorageTool format}, a child
  * JVM of its own, with {@code share.version=1}), start {@code kafka.Kafka}, wait until the Admin client sees the node.
  * The broker's output goes to {@code broker.log} in its directory; a broker that does not come up fails the test
  * with the end of that log. The lock duration and session timeouts are short, so lease and kill tests run quickly.
+ *
+ * <p>Public, and shipped in the module's test jar, for {@code benchmarks/kafka}.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
     private static final java.time.Duration START_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     private final Path dir;
@@ -48,7 +51,7 @@ final class KafkaBroker implements AutoCloseable {
      * The broker the module's test classes share (surefire runs them in one JVM): started by the first class that
      * asks, stopped when the test JVM exits.
      */
-    static synchronized KafkaBroker shared() {
+    public static synchronized KafkaBroker shared() {
         if (shared == null || !shared.process.isAlive()) {
             KafkaBroker b = start();
             Runtime.getRuntime().addShutdownHook(new Thread(b::close, "kafka-broker-stop"));
@@ -58,12 +61,12 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** Starts a broker with share groups enabled; fails (with the broker's log) when it does not come up. */
-    static KafkaBroker start() {
+    public static KafkaBroker start() {
         return start(Map.of());
     }
 
     /** Starts a broker with {@code overrides} added to its {@code server.properties}. */
-    static KafkaBroker start(Map<String, String> overrides) {
+    public static KafkaBroker start(Map<String, String> overrides) {
         try {
             Path dir = Files.createTempDirectory("sluice-kafka-");
             int port = freePort();
@@ -92,17 +95,17 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:<port>}. */
-    String bootstrap() {
+    public String bootstrap() {
         return "127.0.0.1:" + port;
     }
 
     /** {@code kafka://127.0.0.1:<port>/<topic>} plus {@code query} when not empty. */
-    String uri(String topic, String query) {
+    public String uri(String topic, String query) {
         return "kafka://" + bootstrap() + "/" + topic + (query == null || query.isEmpty() ? "" : "?" + query);
     }
 
     /** An Admin client on this broker; close it. */
-    Admin admin() {
+    public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
     }
