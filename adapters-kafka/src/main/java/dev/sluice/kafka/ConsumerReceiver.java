@@ -68,6 +68,8 @@ final class ConsumerReceiver implements Receiver {
     private volatile boolean retryTopic;
     private volatile long leaseNanos = Duration.ofSeconds(30).toNanos();
     private volatile boolean closed;
+    /** Why the consumer could not start, when it could not: reported by receive. */
+    private volatile RuntimeException failure;
     private Thread thread;
     private KafkaConsumer<byte[], byte[]> consumer;
 
@@ -127,6 +129,8 @@ final class ConsumerReceiver implements Receiver {
     @Override
     public List<InboundMessage> receive(int max, Duration maxWait) throws InterruptedException {
         start();
+        RuntimeException failed = failure;
+        if (failed != null) throw KafkaErrors.exception(failed, "starting the consumer", address);
         long deadline = System.nanoTime() + Math.max(0, maxWait.toNanos());
         lock.lockInterruptibly();
         try {
@@ -292,7 +296,13 @@ final class ConsumerReceiver implements Receiver {
 
     private void run() {
         try {
-            consumer = new KafkaConsumer<>(config(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            try {
+                consumer = new KafkaConsumer<>(config(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            } catch (RuntimeException e) {
+                failure = e;
+                log.warn("the consumer of {} could not start: {}", address.describe(), KafkaErrors.said(e));
+                return;
+            }
             retryTopic = retryTopicExists.getAsBoolean();
             consumer.subscribe(retryTopic ? List.of(address.topic(), address.topic() + RETRY_SUFFIX) : List.of(address.topic()),
                     new Rebalance());

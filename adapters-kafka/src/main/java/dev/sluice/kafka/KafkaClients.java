@@ -24,7 +24,13 @@ final class KafkaClients {
     synchronized Shared acquire(String bootstrap) {
         Shared s = shared.get(bootstrap);
         if (s == null) {
-            s = new Shared(producer(bootstrap), admin(bootstrap));
+            KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
+            try {
+                s = new Shared(producer, admin(bootstrap));
+            } catch (RuntimeException e) {
+                producer.close(Duration.ZERO);
+                throw e;
+            }
             shared.put(bootstrap, s);
         }
         users.merge(bootstrap, 1, Integer::sum);

@@ -447,7 +447,15 @@ final class KafkaDriver implements QueueDriver {
         if (s != null) return s;
         synchronized (this) {
             if (closed) throw new IllegalStateException("the driver for " + address.describe() + " is closed");
-            if (shared == null) shared = clients.acquire(address.bootstrap());
+            if (shared == null) {
+                try {
+                    shared = clients.acquire(address.bootstrap());
+                } catch (org.apache.kafka.common.KafkaException e) {
+                    Throwable cause = e.getCause() != null ? e.getCause() : e;
+                    throw new ConfigurationException("cannot create the Kafka clients for " + address.describe() + ": "
+                            + KafkaErrors.said(cause) + " (check the servers in the queue URI)", e);
+                }
+            }
             return shared;
         }
     }

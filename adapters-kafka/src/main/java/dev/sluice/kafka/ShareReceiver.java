@@ -73,6 +73,8 @@ final class ShareReceiver implements Receiver {
     private volatile long leaseNanos = Duration.ofSeconds(30).toNanos();
     private volatile int memberCount = 4;
     private volatile boolean closed;
+    /** Why a member could not start or stopped, when one did: reported by receive once no member is left. */
+    private volatile RuntimeException failure;
 
     ShareReceiver(KafkaAddress address) {
         this.address = address;
@@ -117,6 +119,10 @@ final class ShareReceiver implements Receiver {
     @Override
     public List<InboundMessage> receive(int max, Duration maxWait) throws InterruptedException {
         start();
+        RuntimeException failed = failure;
+        if (failed != null && ready.isEmpty() && members.stream().noneMatch(m -> m.thread.isAlive())) {
+            throw KafkaErrors.exception(failed, "starting the share consumers", address);
+        }
         List<InboundMessage> got = new ArrayList<>();
         long deadline = System.nanoTime() + Math.max(0, maxWait.toNanos());
         while (got.isEmpty()) {
@@ -291,6 +297,7 @@ final class ShareReceiver implements Receiver {
                     }
                 }
             } catch (RuntimeException e) {
+                failure = e;
                 log.warn("share consumer {} of {} stopped: {}", index, address.describe(), KafkaErrors.said(e));
             } finally {
                 shutdown();
