@@ -106,8 +106,15 @@ final class KafkaDriver implements QueueDriver {
         }
     }
 
+    /** Whether the cluster has share groups; a broker too old to describe its features (before 3.3) has none. */
     private boolean shareGroups() {
-        FeatureMetadata features = call(admin().describeFeatures().featureMetadata(), "describing the cluster's features");
+        FeatureMetadata features;
+        try {
+            features = call(admin().describeFeatures().featureMetadata(), "describing the cluster's features");
+        } catch (SluiceException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnsupportedVersionException) return false;
+            throw e;
+        }
         FinalizedVersionRange v = features.finalizedFeatures().get("share.version");
         return v != null && v.maxVersionLevel() >= 1;
     }
