@@ -228,10 +228,16 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    /** A cluster id as Kafka writes them: 16 random bytes, URL-safe base64 without padding. */
-    private static String randomClusterId() {
-        UUID u = UUID.randomUUID();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    /**
+     * A cluster id as Kafka writes them: 16 random bytes, URL-safe base64 without padding; never one that starts with
+     * '-', which the storage tool's command line would read as an option (as Kafka's own {@code Uuid.randomUuid}).
+     */
+    static String randomClusterId() {
+        while (true) {
+            UUID u = UUID.randomUUID();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+            String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+            if (!id.startsWith("-")) return id;
+        }
     }
 }
