@@ -154,15 +154,15 @@ public record PubSubPush(InboundMessage message, String subscription) {
         try {
             data = encoded == null ? new byte[0] : Base64.getDecoder().decode(encoded);
         } catch (IllegalArgumentException e) {
-            throw new MalformedPushException(where + ".message.data of message " + id + " is not valid base64");
+            throw new MalformedPushException(where + ".message.data is not valid base64");
         }
         Map<String, String> attributes = new HashMap<>();
         JsonNode attrs = message.get("attributes");
         if (attrs != null && !attrs.isNull()) {
-            if (!attrs.isObject()) throw new MalformedPushException(where + ".message.attributes of message " + id + " is not an object");
+            if (!attrs.isObject()) throw new MalformedPushException(where + ".message.attributes is not an object");
             for (var e : attrs.properties()) {
                 if (!e.getValue().isTextual()) {
-                    throw new MalformedPushException(where + ".message.attributes of message " + id + " has a value that is not a string");
+                    throw new MalformedPushException(where + ".message.attributes has a value that is not a string");
                 }
                 attributes.put(e.getKey(), e.getValue().asText());
             }
