@@ -7,6 +7,7 @@ import dev.sluice.PublishOptions;
 import dev.sluice.QueueSpec;
 import dev.sluice.core.Sluice;
 import dev.sluice.testkit.Await;
+import dev.sluice.testkit.KillTestWorker;
 import dev.sluice.worker.Worker;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.io.IOException;
@@ -36,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (at least once), and the test counts and prints them.
  */
 class KafkaKillTest {
-    static final String TYPE = "dev.sluice.kill";
+    private static final String TYPE = KillTestWorker.TYPE;
     private static final int EVENTS = 1500;
 
     @TempDir
@@ -48,7 +49,7 @@ class KafkaKillTest {
     void aSecondWorkerFinishesTheQueueOfAWorkerKilledMidRunAndNothingIsLost(String mode) throws Exception {
         KafkaBroker broker = KafkaBroker.shared();
         String uri = broker.uri("kill-" + mode, "mode=" + mode + "&partitions=2");
-        QueueSpec spec = KillTestWorker.spec(uri);
+        QueueSpec spec = KillTestWorker.spec(uri, Duration.ofSeconds(2));
         Path handledFile = dir.resolve("handled-by-the-killed-worker.txt");
         Path log = dir.resolve("killed-worker.log");
         Set<String> all = new HashSet<>();

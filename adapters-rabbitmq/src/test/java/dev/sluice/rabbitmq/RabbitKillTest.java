@@ -7,6 +7,7 @@ import dev.sluice.PublishOptions;
 import dev.sluice.QueueSpec;
 import dev.sluice.core.Sluice;
 import dev.sluice.testkit.Await;
+import dev.sluice.testkit.KillTestWorker;
 import dev.sluice.worker.Worker;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.io.IOException;
@@ -40,19 +41,19 @@ class RabbitKillTest {
     void aWorkerKilledMidRunLosesNothingAndASecondWorkerFinishesTheQueue(@TempDir Path dir) throws Exception {
         Path childLog = dir.resolve("handled-by-child.txt");
         try (RabbitBroker broker = RabbitBroker.start("kill"); Sluice sluice = Sluice.create()) {
-            QueueSpec spec = QueueSpec.builder(broker.uri("kill")).lease(Duration.ofSeconds(30)).concurrency(8).build();
+            QueueSpec spec = KillTestWorker.spec(broker.uri("kill"), Duration.ofSeconds(30));
             sluice.open(spec);
             List<OutgoingEvent> events = new ArrayList<>();
             for (int i = 0; i < EVENTS; i++) {
                 events.add(new OutgoingEvent(CloudEventBuilder.v1().withId("k-" + i).withSource(URI.create("/kill"))
-                        .withType("dev.sluice.kill").build(), PublishOptions.NONE));
+                        .withType(KillTestWorker.TYPE).build(), PublishOptions.NONE));
             }
             sluice.publisher(spec.uri()).publishAll(events).get(30, TimeUnit.SECONDS);
 
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", KillTestWorker.class.getName(), spec.uri().toString(),
-                    childLog.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("child-output.txt").toFile()).start();
+                    childLog.toString(), "30").redirectErrorStream(true).redirectOutput(dir.resolve("child-output.txt").toFile()).start();
             try {
                 Await.until("the child worker handled 200 events", () -> lines(childLog).size() >= 200, Duration.ofSeconds(40));
             } finally {
@@ -63,7 +64,7 @@ class RabbitKillTest {
             List<String> byChild = lines(childLog);
 
             Map<String, AtomicInteger> bySurvivor = new ConcurrentHashMap<>();
-            try (Worker survivor = sluice.worker(spec).withoutLogging().on("dev.sluice.kill", (e, d) ->
+            try (Worker survivor = sluice.worker(spec).withoutLogging().on(KillTestWorker.TYPE, (e, d) ->
                     bySurvivor.computeIfAbsent(e.getId(), k -> new AtomicInteger()).incrementAndGet()).start()) {
                 Await.until("every event handled by one worker or the other", () -> {
                     Set<String> all = new HashSet<>(byChild);

@@ -7,6 +7,7 @@ import dev.sluice.PublishOptions;
 import dev.sluice.QueueSpec;
 import dev.sluice.core.Sluice;
 import dev.sluice.testkit.Await;
+import dev.sluice.testkit.KillTestWorker;
 import dev.sluice.worker.Worker;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.lettuce.core.RedisClient;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (at-least-once), and the test counts and prints them.
  */
 class RedisKillTest {
-    static final String TYPE = "dev.sluice.kill";
+    private static final String TYPE = KillTestWorker.TYPE;
     private static final int EVENTS = 1500;
     private static final String PREFIX = RedisServer.freshPrefix("kill");
 
@@ -58,7 +59,7 @@ class RedisKillTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void aSecondWorkerFinishesTheQueueOfAWorkerKilledMidRunAndNothingIsLost() throws Exception {
         String uri = RedisServer.uri(PREFIX + "queue");
-        QueueSpec spec = KillTestWorker.spec(uri);
+        QueueSpec spec = KillTestWorker.spec(uri, Duration.ofSeconds(2));
         Path handledFile = dir.resolve("handled-by-the-killed-worker.txt");
         Path log = dir.resolve("killed-worker.log");
         Set<String> all = new HashSet<>();
