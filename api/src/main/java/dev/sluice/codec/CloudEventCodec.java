@@ -21,6 +21,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -164,7 +165,7 @@ public final class CloudEventCodec {
             throw new DecodeException("structured CloudEvent is invalid: the body is not a JSON object");
         }
         Map<String, String> core = new HashMap<>();
-        List<String> extensions = new ArrayList<>();
+        Map<String, String> extensions = new LinkedHashMap<>();
         for (var it = tree.fields(); it.hasNext(); ) {
             var member = it.next();
             String name = member.getKey();
@@ -177,7 +178,7 @@ public final class CloudEventCodec {
                 }
                 core.put(name, value.textValue());
             } else {
-                extensions.add(name);
+                extensions.put(name, value.isTextual() ? value.textValue() : null);
                 if (!(value.isTextual() || value.isBoolean() || value.isInt())) {
                     throw new DecodeException("extension '" + name + "' must be a JSON string, boolean or 32-bit"
                             + " integer (the CloudEvents type system), not " + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
@@ -290,7 +291,7 @@ public final class CloudEventCodec {
 
         static CloudEvent read(Map<String, String> attributes, byte[] body) throws DecodeException {
             Map<String, String> core = new HashMap<>();
-            List<String> extensions = new ArrayList<>();
+            Map<String, String> extensions = new LinkedHashMap<>();
             for (var e : attributes.entrySet()) {
                 String key = e.getKey();
                 if (key.equals(Attributes.CONTENT_TYPE)) {
@@ -298,7 +299,7 @@ public final class CloudEventCodec {
                 } else if (Attributes.isCoreAttribute(key)) {
                     core.put(key.substring(Attributes.PREFIX.length()), e.getValue());
                 } else if (key.startsWith(Attributes.PREFIX)) {
-                    extensions.add(key.substring(Attributes.PREFIX.length()));
+                    extensions.put(key.substring(Attributes.PREFIX.length()), e.getValue());
                 }
             }
             String problem = EventValidation.problem(core, extensions, EventValidation.Source.BINARY);
@@ -316,7 +317,7 @@ public final class CloudEventCodec {
             if (schema != null) b.withDataSchema(URI.create(schema));
             String contentType = core.get(EventValidation.DATACONTENTTYPE);
             if (contentType != null) b.withDataContentType(contentType);
-            for (String name : extensions) b.withExtension(name, attributes.get(Attributes.PREFIX + name));
+            extensions.forEach(b::withExtension);
             if (body.length > 0) b.withData(body);
             try {
                 return b.build();

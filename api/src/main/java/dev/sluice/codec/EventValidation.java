@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -73,7 +74,11 @@ final class EventValidation {
     static void check(CloudEvent event) {
         if (event == null) throw invalid("?", "the event is null");
         String id = event.getId() == null || event.getId().isEmpty() ? "?" : event.getId();
-        String problem = problem(attributesOf(event), event.getExtensionNames(), Source.EVENT);
+        Map<String, String> extensions = new LinkedHashMap<>();
+        for (String name : event.getExtensionNames()) {
+            extensions.put(name, event.getExtension(name) instanceof String text ? text : null);
+        }
+        String problem = problem(attributesOf(event), extensions, Source.EVENT);
         if (problem != null) throw invalid(id, problem);
     }
 
@@ -99,9 +104,9 @@ final class EventValidation {
      * The first thing wrong with these attributes, or null if nothing is.
      *
      * @param core the core attributes present, by CloudEvents name, as strings
-     * @param extensionNames the names of the extensions
+     * @param extensions the extensions by name, each with its value when it is a string (null otherwise)
      */
-    static String problem(Map<String, String> core, Iterable<String> extensionNames, Source from) {
+    static String problem(Map<String, String> core, Map<String, String> extensions, Source from) {
         String specversion = core.get(SPECVERSION);
         if (specversion == null) return missing(from, SPECVERSION);
         if (!"1.0".equals(specversion)) {
@@ -145,7 +150,8 @@ final class EventValidation {
             p = timeProblem(from, time);
             if (p != null) return p;
         }
-        for (String name : extensionNames) {
+        for (var extension : extensions.entrySet()) {
+            String name = extension.getKey();
             if (Attributes.isReservedName(name)) {
                 String hint = from == Source.BINARY && name.equals(DATACONTENTTYPE)
                         ? "; binary mode carries datacontenttype in '" + Attributes.CONTENT_TYPE + "'" : "";
@@ -155,6 +161,10 @@ final class EventValidation {
             if (!Attributes.isLegalExtensionName(name)) {
                 return from.extension(name) + "extension name '" + name
                         + "' must be 1 to 20 lower-case letters or digits";
+            }
+            if (hasControlCharacter(extension.getValue())) {
+                return from.extension(name) + "extension '" + name + "' contains a control character (CloudEvents"
+                        + " strings must not: U+0000-U+001F, U+007F-U+009F)";
             }
         }
         return null;

@@ -113,6 +113,58 @@ class AttributeConformanceTest {
                 .hasMessageContaining("1 to 20 lower-case letters or digits");
     }
 
+    /** Extension string values with a character CloudEvents strings must not hold (U+0000-U+001F, U+007F-U+009F). */
+    static Stream<String> extensionValuesWithControlCharacters() {
+        return Stream.of("tenant\r\nx-injected: 1", "a\u0000b", "a\u007fb", "a\u0085b", "\t");
+    }
+
+    @ParameterizedTest(name = "binary extension value {index}")
+    @MethodSource("extensionValuesWithControlCharacters")
+    void binaryModeRefusesAControlCharacterInAnExtensionValue(String value) {
+        Map<String, String> attributes = binary("id", "e-1");
+        attributes.put("ce-tenant", value);
+        assertThatThrownBy(() -> codec.decode(inbound(new byte[0], attributes), QUEUE))
+                .isInstanceOf(DecodeException.class).hasMessageContaining("'ce-tenant'")
+                .hasMessageContaining("control character");
+    }
+
+    @ParameterizedTest(name = "structured extension value {index}")
+    @MethodSource("extensionValuesWithControlCharacters")
+    void structuredModeRefusesAControlCharacterInAnExtensionValue(String value) throws Exception {
+        ObjectNode json = (ObjectNode) JSON.readTree(structured("id", "e-1"));
+        json.put("tenant", value);
+        assertThatThrownBy(() -> codec.decode(inbound(JSON.writeValueAsBytes(json),
+                Map.of("content-type", "application/cloudevents+json")), QUEUE))
+                .isInstanceOf(DecodeException.class).hasMessageContaining("'tenant'")
+                .hasMessageContaining("control character");
+    }
+
+    @ParameterizedTest(name = "encode extension value {index}")
+    @MethodSource("extensionValuesWithControlCharacters")
+    void anExtensionValueWithAControlCharacterIsRefusedBeforeEncoding(String value) {
+        CloudEvent event = CloudEventBuilder.v1().withId("e-1").withSource(URI.create("/orders"))
+                .withType("order.placed").withExtension("tenant", value).build();
+        assertThatThrownBy(() -> codec.encode(event, PublishOptions.NONE))
+                .isInstanceOf(SluiceException.class)
+                .satisfies(e -> assertThat(((SluiceException) e).code()).isEqualTo(ErrorCode.INVALID))
+                .hasMessageContaining("tenant").hasMessageContaining("control character");
+    }
+
+    @Test
+    void extensionValuesThatAreNotStringsOrHoldOnlyPrintableTextStillDecode() throws Exception {
+        Map<String, String> attributes = binary("id", "e-1");
+        attributes.put("ce-tenant", "acme \u00e9\u4e2d");
+        assertThat(codec.decode(inbound(new byte[0], attributes), QUEUE).getExtension("tenant"))
+                .isEqualTo("acme \u00e9\u4e2d");
+        ObjectNode json = (ObjectNode) JSON.readTree(structured("id", "e-1"));
+        json.put("count", 3);
+        json.put("flag", true);
+        CloudEvent decoded = codec.decode(inbound(JSON.writeValueAsBytes(json),
+                Map.of("content-type", "application/cloudevents+json")), QUEUE);
+        assertThat(decoded.getExtension("count")).isEqualTo(3);
+        assertThat(decoded.getExtension("flag")).isEqualTo(true);
+    }
+
     // ---------------------------------------------------------------- structured mode
 
     @ParameterizedTest(name = "structured {0}={1}")

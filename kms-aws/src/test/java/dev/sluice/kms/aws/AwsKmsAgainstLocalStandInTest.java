@@ -3,10 +3,13 @@ package dev.sluice.kms.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.ConfigurationException;
 import dev.sluice.ErrorCode;
 import dev.sluice.SluiceException;
 import dev.sluice.core.Sluice;
 import dev.sluice.crypto.DataKey;
+import dev.sluice.crypto.KeyProvider;
+import dev.sluice.crypto.KeyProviderFactory;
 import dev.sluice.crypto.UndecryptableException;
 import dev.sluice.testkit.Await;
 import dev.sluice.worker.Worker;
@@ -15,6 +18,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,6 +106,28 @@ class AwsKmsAgainstLocalStandInTest {
         assertThat(handled).allSatisfy(d -> assertThat(d).contains("secret"));
         assertThat(kms.calls("GenerateDataKey") - generated).as("data keys made").isEqualTo(1);
         assertThat(kms.calls("Decrypt") - decrypted).as("data keys unwrapped").isEqualTo(1);
+    }
+
+    @Test
+    void aKeyNamedInConfigurationOpensThroughTheFactoryWithTheSdkDefaults() {
+        String arn = kms.createKey("configured-" + System.nanoTime());
+        Map<String, String> properties = Map.of("aws.endpointUrlKms", kms.endpoint().toString(), "aws.region", "us-east-1",
+                "aws.accessKeyId", "test", "aws.secretAccessKey", "test");
+        properties.forEach(System::setProperty);
+        try {
+            KeyProvider keys = KeyProviderFactory.open("aws-kms:" + arn);
+            assertThat(keys).isInstanceOf(AwsKmsKeyProvider.class);
+            assertThat(keys.primaryKeyId()).contains(arn);
+            DataKey k = keys.newDataKey();
+            assertThat(keys.unwrap(k.keyId(), k.wrapped())).isEqualTo(k.plaintext());
+        } finally {
+            properties.keySet().forEach(System::clearProperty);
+        }
+        assertThatThrownBy(() -> KeyProviderFactory.open("gcp-kms:projects/p/locations/l/keyRings/r/cryptoKeys/k"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("'gcp-kms:'")
+                .hasMessageContaining("found: aws-kms");
+        assertThatThrownBy(() -> KeyProviderFactory.open("alias/orders"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("<scheme>:<key>");
     }
 
     private static CloudEvent order(String id) {

@@ -2,6 +2,7 @@ package dev.sluice.runtime.config;
 
 import dev.sluice.ConfigurationException;
 import dev.sluice.crypto.KeyProvider;
+import dev.sluice.crypto.KeyProviderFactory;
 import dev.sluice.crypto.LocalKeyring;
 import java.net.URI;
 import java.time.Duration;
@@ -61,22 +62,34 @@ final class ConfigParser {
                 metrics(v), logs(v), keys(v, queues));
     }
 
-    /** The keyring of {@code SLUICE_KEYRING}; a problem (naming key ids, never keys) when it is malformed or missing. */
+    /**
+     * The key provider: the keyring of {@code SLUICE_KEYRING} or the key service key of {@code SLUICE_KMS_KEY}
+     * (opened by the {@link KeyProviderFactory} of its scheme); a problem (naming key ids, never keys) when it is
+     * malformed, missing, or both are set.
+     */
     private Optional<KeyProvider> keys(Values v, List<QueueConfig> queues) {
         String keyring = v.string(Keys.Global.KEYRING.env);
+        String kmsKey = v.string(Keys.Global.KMS_KEY.env);
+        if (keyring != null && kmsKey != null) {
+            problems.add(v.origin(Keys.Global.KEYRING.env) + " and " + v.origin(Keys.Global.KMS_KEY.env)
+                    + " are both set: choose one key provider");
+            return Optional.empty();
+        }
         Optional<KeyProvider> keys = Optional.empty();
-        if (keyring != null) {
-            try {
-                keys = Optional.of(LocalKeyring.of(keyring));
-            } catch (ConfigurationException e) {
-                problems.add(v.origin(Keys.Global.KEYRING.env) + ": " + e.getMessage());
-                return Optional.empty();
-            }
+        String variable = keyring != null ? Keys.Global.KEYRING.env : Keys.Global.KMS_KEY.env;
+        try {
+            if (keyring != null) keys = Optional.of(LocalKeyring.of(keyring));
+            if (kmsKey != null) keys = Optional.of(KeyProviderFactory.open(kmsKey));
+        } catch (ConfigurationException e) {
+            problems.add(v.origin(variable) + ": " + e.getMessage());
+            return Optional.empty();
         }
         for (QueueConfig q : queues) {
             if (q.encrypted() && keys.flatMap(KeyProvider::primaryKeyId).isEmpty()) {
-                problems.add(v.origin(q.variable("ENCRYPTED")) + " is true, but " + Keys.Global.KEYRING.env
-                        + " holds no key: set it to kid:base64key (make a key with: openssl rand -base64 32)");
+                problems.add(v.origin(q.variable("ENCRYPTED")) + " is true, but neither " + Keys.Global.KEYRING.env
+                        + " nor " + Keys.Global.KMS_KEY.env + " holds a key: set " + Keys.Global.KEYRING.env
+                        + " to kid:base64key (make a key with: openssl rand -base64 32) or " + Keys.Global.KMS_KEY.env
+                        + " to aws-kms:<key ARN or alias>");
             }
         }
         return keys;

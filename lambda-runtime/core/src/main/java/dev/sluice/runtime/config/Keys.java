@@ -39,7 +39,8 @@ final class Keys {
         METRICS_DEPTH_INTERVAL("SLUICE_METRICS_DEPTH_INTERVAL", "sluice.metrics.depth-interval"),
         LOG_FORMAT("SLUICE_LOG_FORMAT", "sluice.log.format"),
         LOG_GCP_PROJECT("SLUICE_LOG_GCP_PROJECT", "sluice.log.gcp-project"),
-        KEYRING("SLUICE_KEYRING", "sluice.keyring");
+        KEYRING("SLUICE_KEYRING", "sluice.keyring"),
+        KMS_KEY("SLUICE_KMS_KEY", "sluice.kms-key");
 
         final String env;
         final String property;

@@ -165,6 +165,23 @@ class RuntimeConfigTest {
     }
 
     @Test
+    void aKeyServiceKeyOpensThroughItsFactoryAndAMissingModuleOrTwoProvidersAreNamed() {
+        RuntimeConfig c = RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_QUEUE_A_ENCRYPTED", "true",
+                "SLUICE_KMS_KEY", "test-kms:orders-key"), new Properties());
+        assertThat(c.keys()).hasValueSatisfying(k -> assertThat(k.primaryKeyId()).hasValue("orders-key"));
+
+        assertThatThrownBy(() -> RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a",
+                "SLUICE_KMS_KEY", "aws-kms:alias/orders"), new Properties()))
+                .hasMessageContaining("SLUICE_KMS_KEY").hasMessageContaining("'aws-kms:'")
+                .hasMessageContaining("sluice-kms-aws");
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        assertThatThrownBy(() -> RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_KEYRING", "k1:" + key,
+                "SLUICE_KMS_KEY", "test-kms:orders-key"), new Properties()))
+                .hasMessageContaining("SLUICE_KEYRING").hasMessageContaining("SLUICE_KMS_KEY")
+                .hasMessageContaining("choose one").hasMessageNotContaining(key);
+    }
+
+    @Test
     void fixedRetryUsesTheInitialDelay() {
         RuntimeConfig c = RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_QUEUE_A_RETRY", "FIXED",
                 "SLUICE_QUEUE_A_RETRY_INITIAL_DELAY", "1500ms", "SLUICE_QUEUE_A_RETRY_MAX_DELAY", "1s"), new Properties());
