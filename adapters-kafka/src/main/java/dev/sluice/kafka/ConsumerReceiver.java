@@ -334,8 +334,7 @@ final class ConsumerReceiver implements Receiver {
     }
 
     private Map<String, Object> config() {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, address.bootstrap());
+        Map<String, Object> c = address.connection().config();
         c.put(ConsumerConfig.GROUP_ID_CONFIG, address.group());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-consumer-" + address.topic());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
