@@ -192,6 +192,62 @@ class KafkaDriverTest {
     }
 
     /**
+     * Consumer-group mode: a keyed record waits in place for its retry, and its attempts are committed with its
+     * partition's offset, so the next worker goes on from them: with 3 attempts, 2 failed in the first worker leave one
+     * for the second, which then dead-letters it as attempt 3. The commit is made after the failure, not at close, so a
+     * worker killed at that point leaves the same.
+     */
+    @Test
+    void aKeyedRecordsAttemptsAreCommittedSoTheNextWorkerGoesOnFromThem() throws Exception {
+        String topic = prefix + "attempts";
+        String uri = broker.uri(topic, "mode=consumer");
+        QueueSpec spec = QueueSpec.builder(uri).maxDeliveryAttempts(3)
+                .retryPolicy(dev.sluice.RetryPolicy.exponential(Duration.ofMillis(200)).multiplier(300)
+                        .maxDelay(Duration.ofMinutes(1)).jitter(0).build()).build();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        try (Sluice sluice = Sluice.create(); Admin admin = broker.admin()) {
+            sluice.open(spec);
+            try (Worker worker = sluice.worker(spec).on(TYPE, (e, d) -> {
+                calls.incrementAndGet();
+                throw new IllegalStateException("attempt " + d.attempt());
+            }).start()) {
+                sluice.publisher(uri).publish(CloudEventBuilder.v1().withId("k-1").withSource(URI.create("/t")).withType(TYPE)
+                        .build(), PublishOptions.orderingKey("customer-1")).get(30, TimeUnit.SECONDS);
+                dev.sluice.testkit.Await.until("two failed attempts, the second committed with the offset", () -> {
+                    try {
+                        var o = admin.listConsumerGroupOffsets("sluice-" + topic).partitionsToOffsetAndMetadata()
+                                .get(10, TimeUnit.SECONDS).get(new TopicPartition(topic, 0));
+                        return calls.get() == 2 && o != null && o.offset() == 0 && o.metadata().endsWith("0:2");
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            }
+        }
+        assertThat(calls).as("attempts in the first worker").hasValue(2);
+        try (Sluice sluice = Sluice.create()) {
+            List<Integer> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (Worker worker = sluice.worker(spec).on(TYPE, (e, d) -> {
+                attempts.add(d.attempt().orElse(-1));
+                throw new IllegalStateException("attempt " + d.attempt());
+            }).start()) {
+                dev.sluice.testkit.Await.until("the dead letter", () -> {
+                    try {
+                        return !sluice.deadLetters(spec).peek(5).isEmpty();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                });
+            }
+            assertThat(attempts).as("the second worker's attempts").containsExactly(3);
+            dev.sluice.DeadLetterReason reason = sluice.deadLetters(spec).peek(5).get(0).reason().orElseThrow();
+            assertThat(reason.cause()).isEqualTo(dev.sluice.DeadLetterReason.Cause.MAX_ATTEMPTS);
+            assertThat(reason.attempts()).isEqualTo(3);
+        }
+    }
+
+    /**
      * The share consumer (explicit mode) refuses to poll past an unacknowledged record, and a record acknowledged with
      * RENEW comes back, alone, from the next poll: why the driver runs several members, each polling only when its batch
      * is settled, and polls after each renewal. If a Kafka upgrade changes either, this test says so first.
