@@ -112,8 +112,8 @@ record KafkaConnection(String bootstrap, String protocol, String mechanism, Stri
             if (mechanism == null || !LOGIN_MODULES.containsKey(mechanism.toUpperCase(java.util.Locale.ROOT))) {
                 throw new ConfigurationException("queue uri '" + shown + "': security.protocol=" + protocol + " needs"
                         + " sasl.mechanism=PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512" + (mechanism == null ? ""
-                        : ", was '" + mechanism + "' (other mechanisms: configure the clients through"
-                        + " sluice.unwrap, not supported in the URI)"));
+                        : ", was '" + mechanism + "' (OAUTHBEARER and GSSAPI are not"
+                        + " supported)"));
             }
             mechanism = mechanism.toUpperCase(java.util.Locale.ROOT);
             user = userInfo != null ? java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8) : env.apply(USERNAME_ENV);
