@@ -22,6 +22,10 @@ public final class Redaction {
     public static String uri(URI uri) {
         String s = uri.toString();
         String userInfo = uri.getRawUserInfo();
+        String authority = uri.getRawAuthority();
+        if (userInfo == null && authority != null && authority.contains("@")) {
+            userInfo = authority.substring(0, authority.lastIndexOf('@')); // a registry-based authority (k1,k2)
+        }
         if (userInfo != null && userInfo.contains(":")) {
             String user = userInfo.substring(0, userInfo.indexOf(':'));
             s = s.replaceFirst(Pattern.quote(userInfo + "@"), Matcher.quoteReplacement(user + ":***@"));

@@ -15,6 +15,13 @@ class RedactionTest {
     }
 
     @Test
+    void aPasswordBeforeSeveralServersIsHiddenToo() {
+        // "k1,k2" makes the authority registry-based, where java.net.URI reports no user-info
+        assertThat(Redaction.uri(URI.create("kafka://app:s3cret@k1:9092,k2:9092/orders")))
+                .isEqualTo("kafka://app:***@k1:9092,k2:9092/orders");
+    }
+
+    @Test
     void aUserWithoutPasswordAndAPlainUriStayAsWritten() {
         assertThat(Redaction.uri(URI.create("redis://app@127.0.0.1/jobs"))).isEqualTo("redis://app@127.0.0.1/jobs");
         assertThat(Redaction.uri(URI.create("sqs://orders.fifo?region=eu-west-1&endpoint=http://127.0.0.1:9324")))

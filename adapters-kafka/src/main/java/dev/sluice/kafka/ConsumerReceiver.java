@@ -45,8 +45,12 @@ import org.slf4j.LoggerFactory;
  * creates it), as Spring Kafka's non-blocking retries do: a copy is written there carrying its due time, its attempts so
  * far and its message id (headers {@code sluice_due}, {@code sluice_attempts}, {@code sluice_id}), and the original is
  * settled, so the main partition's commits move on. This consumer reads the retry topic too and hands a copy out when
- * it is due; its last failure is dead-lettered by Sluice into the DLQ topic like any other. Attempts are counted here
- * and in the copies' headers, so a keyed record read again after a crash starts from 1; a retried copy does not.
+ * it is due; its last failure is dead-lettered by Sluice into the DLQ topic like any other.
+ *
+ * <p>Attempts are counted here, and kept where the next owner of a partition finds them: a retried copy carries its
+ * count in its headers; a record waiting in place (keyed, or with no retry topic) has its count in the metadata of its
+ * partition's commit ({@link AttemptsMetadata}), written with the next commit after a failure, so a record read again
+ * after a crash goes on from its count rather than from 1.
  */
 final class ConsumerReceiver implements Receiver {
     private static final Logger log = LoggerFactory.getLogger(ConsumerReceiver.class);
@@ -62,7 +66,10 @@ final class ConsumerReceiver implements Receiver {
             java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
     private final Map<TopicPartition, Long> fetched = new HashMap<>();
     private final Map<String, Entry> out = new HashMap<>();
-    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    /** The last commit of each partition: its offset and attempts metadata. */
+    private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+    /** Attempts found in the commit metadata of an assigned partition, by offset, for records not fetched yet. */
+    private final Map<TopicPartition, Map<Long, Integer>> restored = new HashMap<>();
     private final java.util.function.Supplier<org.apache.kafka.clients.producer.Producer<byte[], byte[]>> producer;
     private final java.util.function.BooleanSupplier retryTopicExists;
     private volatile boolean retryTopic;
@@ -95,6 +102,8 @@ final class ConsumerReceiver implements Receiver {
         final String messageId;
         State state = State.READY;
         int attempts;
+        /** The attempts to keep in the partition's commit metadata (0: none): set when it fails or is given back. */
+        int kept;
         long deadline;
         long due;
         String handle;
@@ -207,6 +216,7 @@ final class ConsumerReceiver implements Receiver {
         try {
             Entry e = out.remove(message.ackHandle());
             if (e == null) throw exception(stale(message, "nack"));
+            e.kept = e.attempts;
             e.state = later ? State.DELAYED : State.READY;
             e.due = System.nanoTime() + Math.max(0, delay.toNanos());
             if (e.key != null || !later || !retryTopic) {
@@ -334,8 +344,7 @@ final class ConsumerReceiver implements Receiver {
     }
 
     private Map<String, Object> config() {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, address.bootstrap());
+        Map<String, Object> c = address.connection().config();
         c.put(ConsumerConfig.GROUP_ID_CONFIG, address.group());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-consumer-" + address.topic());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -361,6 +370,7 @@ final class ConsumerReceiver implements Receiver {
                 for (Entry e : partition.values()) {
                     if (e.state == State.OUT && now - e.deadline >= 0) {
                         out.remove(e.handle);
+                        e.kept = e.attempts;
                         e.state = State.READY;
                         any = true;
                     } else if (e.state == State.DELAYED && now - e.due >= 0) {
@@ -386,6 +396,12 @@ final class ConsumerReceiver implements Receiver {
         try {
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 Entry e = new Entry(r);
+                Map<Long, Integer> found = restored.get(e.partition);
+                Integer before = found == null ? null : found.remove(r.offset());
+                if (before != null && e.attempts == 0) {
+                    e.attempts = before;
+                    e.kept = before;
+                }
                 held.computeIfAbsent(e.partition, p -> new TreeMap<>()).put(r.offset(), e);
                 fetched.put(e.partition, r.offset() + 1);
             }
@@ -395,7 +411,10 @@ final class ConsumerReceiver implements Receiver {
         }
     }
 
-    /** Commits, per partition, the lowest unsettled offset (or the next to fetch when nothing is held), when it moved. */
+    /**
+     * Commits, per partition, the lowest unsettled offset (or the next to fetch when nothing is held) with the attempts of
+     * the held records that failed, when either changed.
+     */
     private void commit() {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         lock.lock();
@@ -403,15 +422,47 @@ final class ConsumerReceiver implements Receiver {
             for (var f : fetched.entrySet()) {
                 TreeMap<Long, Entry> partition = held.get(f.getKey());
                 long offset = partition == null || partition.isEmpty() ? f.getValue() : partition.firstKey();
-                Long last = committed.get(f.getKey());
-                if (last == null || last != offset) offsets.put(f.getKey(), new OffsetAndMetadata(offset));
+                Map<Long, Integer> attempts = new java.util.LinkedHashMap<>();
+                if (partition != null) partition.values().forEach(e -> {
+                    if (e.kept > 0) attempts.put(e.record.offset(), e.kept);
+                });
+                Map<Long, Integer> notFetched = restored.get(f.getKey());
+                if (notFetched != null) notFetched.forEach((o, n) -> {
+                    if (o >= offset) attempts.putIfAbsent(o, n);
+                });
+                OffsetAndMetadata next = new OffsetAndMetadata(offset, AttemptsMetadata.write(offset, attempts));
+                if (!next.equals(committed.get(f.getKey()))) offsets.put(f.getKey(), next);
             }
         } finally {
             lock.unlock();
         }
         if (offsets.isEmpty()) return;
         consumer.commitSync(offsets, Duration.ofSeconds(30));
-        offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
+        offsets.forEach(committed::put);
+    }
+
+    /** A partition assigned to this consumer: the attempts its last owner committed, for the records read again. */
+    private void restore(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) return;
+        Map<TopicPartition, OffsetAndMetadata> found;
+        try {
+            found = consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            log.warn("{}: the committed attempts of {} could not be read ({}); their records count attempts from 1",
+                    address.describe(), partitions, KafkaErrors.said(e));
+            return;
+        }
+        lock.lock();
+        try {
+            found.forEach((tp, o) -> {
+                if (o == null) return;
+                committed.put(tp, o);
+                Map<Long, Integer> attempts = AttemptsMetadata.read(o.offset(), o.metadata());
+                if (!attempts.isEmpty()) restored.put(tp, new HashMap<>(attempts));
+            });
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void forget(Collection<TopicPartition> partitions) {
@@ -424,6 +475,7 @@ final class ConsumerReceiver implements Receiver {
                 });
                 fetched.remove(tp);
                 committed.remove(tp);
+                restored.remove(tp);
             }
             changed.signalAll();
         } finally {
@@ -456,6 +508,7 @@ final class ConsumerReceiver implements Receiver {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            restore(partitions);
         }
 
         @Override

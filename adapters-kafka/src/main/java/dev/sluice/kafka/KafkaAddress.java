@@ -8,16 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Where a {@code kafka://} URI points: the bootstrap servers, the topic, the group and the mode. Parsing fails with
  * a {@link ConfigurationException} naming the part that is wrong.
  *
- * <p>{@code kafka://host[:port][,host[:port]...]/<topic>[?group=&mode=auto|share|consumer&partitions=&replication=]}
+ * <p>{@code kafka://[user@]host[:port][,host[:port]...]/<topic>[?group=&mode=auto|share|consumer&partitions=&replication=]}
+ * plus the connection's settings ({@link KafkaConnection}: {@code security.protocol}, {@code sasl.mechanism},
+ * {@code ssl.*}, {@code passwordEnv}).
  *
  * @param uri         the URI as the user wrote it
- * @param bootstrap   {@code host:port,...}, the client's {@code bootstrap.servers} (default port 9092)
+ * @param connection  the bootstrap servers ({@code host:port,...}, default port 9092) and the security settings
  * @param topic       the topic, which is the queue
  * @param group       the share group or consumer group (default {@code sluice-<topic>}: one group per queue, since
  *                    a share group's lock duration and delivery limit are the group's)
@@ -26,10 +30,12 @@ import java.util.regex.Pattern;
  *                    is the most workers that share a queue)
  * @param replication replication factor of a topic Sluice creates, or -1 for the broker's default
  */
-record KafkaAddress(URI uri, String bootstrap, String topic, String group, Mode mode, int partitions, short replication) {
+record KafkaAddress(URI uri, KafkaConnection connection, String topic, String group, Mode mode, int partitions, short replication) {
     static final int DEFAULT_PORT = 9092;
     static final String DLQ_SUFFIX = "-dlq";
-    private static final List<String> PARAMETERS = List.of("group", "mode", "partitions", "replication");
+    private static final List<String> PARAMETERS = java.util.stream.Stream.concat(
+            Stream.of("group", "mode", "partitions", "replication", KafkaConnection.PASSWORD_ENV),
+            KafkaConnection.CLIENT_PARAMETERS.stream()).toList();
     /** Kafka's topic names: 1 to 249 of letters, digits, '.', '_' and '-'. */
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,200}");
     private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -45,18 +51,32 @@ record KafkaAddress(URI uri, String bootstrap, String topic, String group, Mode 
         CONSUMER
     }
 
-    /** A description for messages: the broker, the topic, the group, the servers. */
+    /** {@code host:port,...}: the clients' {@code bootstrap.servers}. */
+    String bootstrap() {
+        return connection.bootstrap();
+    }
+
+    /** A description for messages: the broker, the topic, the group, the servers (and how they are reached). */
     String describe() {
-        return "Kafka topic '" + topic + "' (group '" + group + "' on " + bootstrap + ")";
+        return "Kafka topic '" + topic + "' (group '" + group + "' on " + connection.describe() + ")";
     }
 
-    /** {@code kafka://<servers>/<topic>-dlq?mode=consumer}: dead letters are read back in order, and peeking releases nothing. */
+    /**
+     * {@code kafka://[user@]<servers>/<topic>-dlq?mode=consumer} and the connection's settings: dead letters are read
+     * back in order, and peeking releases nothing.
+     */
     URI defaultDeadLetterUri() {
-        return URI.create("kafka://" + bootstrap + "/" + topic + DLQ_SUFFIX + "?mode=consumer");
+        return URI.create("kafka://" + connection.userInfo() + bootstrap() + "/" + topic + DLQ_SUFFIX + "?mode=consumer"
+                + connection.query());
     }
 
-    /** Parses {@code uri}. */
-    static KafkaAddress parse(URI uri) {
+    /** Another topic on the same cluster, with this address's group, mode and sizes. */
+    KafkaAddress withTopic(String other) {
+        return new KafkaAddress(uri, connection, other, group, mode, partitions, replication);
+    }
+
+    /** Parses {@code uri}; secrets (the SASL password, TLS store passwords) come from {@code env}. */
+    static KafkaAddress parse(URI uri, Function<String, String> env) {
         String shown = Redaction.uri(uri);
         if (!"kafka".equals(uri.getScheme())) {
             throw new ConfigurationException("'" + shown + "' is not a kafka:// URI");
@@ -66,9 +86,10 @@ record KafkaAddress(URI uri, String bootstrap, String topic, String group, Mode 
         if (authority == null || authority.isEmpty()) {
             throw new ConfigurationException("queue uri '" + shown + "' names no server; write kafka://host[:port]/<topic>");
         }
-        if (authority.contains("@")) {
-            throw new ConfigurationException("queue uri '" + shown + "' has user-info; the kafka:// driver takes no"
-                    + " credentials in the URI (plaintext listeners only, for now)");
+        String userInfo = null;
+        if (authority.contains("@")) { // several servers make the authority registry-based: no getRawUserInfo
+            userInfo = authority.substring(0, authority.lastIndexOf('@'));
+            authority = authority.substring(authority.lastIndexOf('@') + 1);
         }
         List<String> servers = new ArrayList<>();
         for (String server : authority.split(",")) {
@@ -101,7 +122,8 @@ record KafkaAddress(URI uri, String bootstrap, String topic, String group, Mode 
         }
         int partitions = number(params, "partitions", 1, 1, 10_000, shown);
         short replication = (short) number(params, "replication", -1, 1, Short.MAX_VALUE, shown);
-        return new KafkaAddress(uri, String.join(",", servers), topic, group, mode, partitions, replication);
+        KafkaConnection connection = KafkaConnection.of(String.join(",", servers), params, userInfo, env, shown);
+        return new KafkaAddress(uri, connection, topic, group, mode, partitions, replication);
     }
 
     private static int number(Map<String, String> params, String name, int otherwise, int min, int max, String shown) {

@@ -10,18 +10,18 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * One idempotent producer and one Admin client per bootstrap list, shared by the drivers of one provider and closed
- * when the last of them is released.
+ * One idempotent producer and one Admin client per connection (bootstrap list and security settings), shared by the
+ * drivers of one provider and closed when the last of them is released.
  */
 final class KafkaClients {
     /** A producer and an Admin client on one cluster. */
     record Shared(KafkaProducer<byte[], byte[]> producer, Admin admin) {
     }
 
-    private final Map<String, Shared> shared = new HashMap<>();
-    private final Map<String, Integer> users = new HashMap<>();
+    private final Map<KafkaConnection, Shared> shared = new HashMap<>();
+    private final Map<KafkaConnection, Integer> users = new HashMap<>();
 
-    synchronized Shared acquire(String bootstrap) {
+    synchronized Shared acquire(KafkaConnection bootstrap) {
         Shared s = shared.get(bootstrap);
         if (s == null) {
             KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
@@ -37,7 +37,7 @@ final class KafkaClients {
         return s;
     }
 
-    synchronized void release(String bootstrap) {
+    synchronized void release(KafkaConnection bootstrap) {
         Integer n = users.get(bootstrap);
         if (n == null) return;
         if (n > 1) {
@@ -51,9 +51,8 @@ final class KafkaClients {
     }
 
     /** {@code acks=all}, idempotence on: a retried send is written once, in order, per partition. */
-    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    static KafkaProducer<byte[], byte[]> producer(KafkaConnection connection) {
+        Map<String, Object> c = connection.config();
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
@@ -65,10 +64,11 @@ final class KafkaClients {
         return new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    static Admin admin(String bootstrap) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000,
-                AdminClientConfig.CLIENT_ID_CONFIG, "sluice-admin"));
+    static Admin admin(KafkaConnection connection) {
+        Map<String, Object> c = connection.config();
+        c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+        c.put(AdminClientConfig.CLIENT_ID_CONFIG, "sluice-admin");
+        return Admin.create(c);
     }
 }

@@ -55,6 +55,8 @@ final class KafkaDriver implements QueueDriver {
 
     private final KafkaAddress address;
     private final KafkaClients clients;
+    /** The environment, for the secrets of a dead-letter queue's URI. */
+    private final java.util.function.Function<String, String> env;
     private volatile KafkaClients.Shared shared;
     private volatile KafkaAddress.Mode mode;
     private volatile Receiver receiver;
@@ -63,9 +65,10 @@ final class KafkaDriver implements QueueDriver {
     private final java.util.Set<String> unserved = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    KafkaDriver(KafkaAddress address, KafkaClients clients) {
+    KafkaDriver(KafkaAddress address, KafkaClients clients, java.util.function.Function<String, String> env) {
         this.address = address;
         this.clients = clients;
+        this.env = env;
     }
 
     @Override
@@ -204,6 +207,12 @@ final class KafkaDriver implements QueueDriver {
         return batch.isEmpty() ? List.of() : receiver().ack(batch);
     }
 
+    /** Share-group mode: {@code REJECT} (archived as failed, never delivered again); consumer-group mode: an ack. */
+    @Override
+    public List<AckFailure> ackDeadLettered(List<InboundMessage> batch) {
+        return batch.isEmpty() ? List.of() : receiver().ackDeadLettered(batch);
+    }
+
     @Override
     public void nack(InboundMessage message, Duration delay) {
         receiver().nack(message, delay);
@@ -259,19 +268,18 @@ final class KafkaDriver implements QueueDriver {
         List<String> mismatches = new ArrayList<>();
         ensureTopic(admin(), address, create, spec, mismatches);
         if (deadLetterUri != null && "kafka".equals(deadLetterUri.getScheme())) {
-            KafkaAddress dlq = KafkaAddress.parse(deadLetterUri);
-            if (dlq.bootstrap().equals(address.bootstrap())) {
+            KafkaAddress dlq = KafkaAddress.parse(deadLetterUri, env);
+            if (dlq.connection().equals(address.connection())) {
                 ensureTopic(admin(), dlq, create, spec, mismatches);
             } else {
-                try (Admin other = KafkaClients.admin(dlq.bootstrap())) {
+                try (Admin other = KafkaClients.admin(dlq.connection())) {
                     ensureTopic(other, dlq, create, spec, mismatches);
                 }
             }
         }
         Receiver r = receiver();
         if (r instanceof ConsumerReceiver) {
-            KafkaAddress retry = new KafkaAddress(address.uri(), address.bootstrap(), address.topic() + ConsumerReceiver.RETRY_SUFFIX,
-                    address.group(), address.mode(), address.partitions(), address.replication());
+            KafkaAddress retry = address.withTopic(address.topic() + ConsumerReceiver.RETRY_SUFFIX);
             ensureTopic(admin(), retry, create, spec, mismatches);
         }
         if (r instanceof ShareReceiver share) {
@@ -441,7 +449,7 @@ final class KafkaDriver implements QueueDriver {
             r = receiver;
         }
         if (r != null) r.close();
-        if (shared != null) clients.release(address.bootstrap());
+        if (shared != null) clients.release(address.connection());
     }
 
     @Override
@@ -456,7 +464,7 @@ final class KafkaDriver implements QueueDriver {
             if (closed) throw new IllegalStateException("the driver for " + address.describe() + " is closed");
             if (shared == null) {
                 try {
-                    shared = clients.acquire(address.bootstrap());
+                    shared = clients.acquire(address.connection());
                 } catch (org.apache.kafka.common.KafkaException e) {
                     Throwable cause = e.getCause() != null ? e.getCause() : e;
                     throw new ConfigurationException("cannot create the Kafka clients for " + address.describe() + ": "

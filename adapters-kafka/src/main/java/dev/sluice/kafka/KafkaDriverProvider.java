@@ -19,6 +19,6 @@ public class KafkaDriverProvider implements DriverProvider {
 
     @Override
     public QueueDriver open(URI uri, DriverContext context) {
-        return new KafkaDriver(KafkaAddress.parse(uri), clients);
+        return new KafkaDriver(KafkaAddress.parse(uri, context::env), clients, context::env);
     }
 }

@@ -67,13 +67,27 @@ final class KafkaErrors {
                     ? "; the record's acquisition lock ended first, so it was or will be delivered again"
                     : "; the topic does not exist: let Sluice create it (QueueSpec provisioning CREATE_IF_MISSING) or run"
                     + " kafka-topics.sh --create --topic " + address.topic();
-            case PERMISSION_DENIED -> "; the principal needs READ and WRITE on topic '" + address.topic() + "' and"
+            case PERMISSION_DENIED -> e instanceof AuthenticationException ? authentication(address)
+                    : "; the principal needs READ and WRITE on topic '" + address.topic() + "' and"
                     + " READ on group '" + address.group() + "' (see the sluice-adapters-kafka README)";
             case THROTTLED -> "; a quota of the broker was reached";
             case UNAVAILABLE -> "; Kafka could not be reached or did not answer in time (are the brokers at "
-                    + address.bootstrap() + " running?)";
+                    + address.connection().describe() + " running, and is that their listener's security.protocol?)";
             default -> "";
         };
+    }
+
+    /** What to check when the brokers refused the login: the setting that says how the clients log in, and the secret. */
+    private static String authentication(KafkaAddress address) {
+        KafkaConnection c = address.connection();
+        if (c.mechanism() == null) {
+            return "; the brokers at " + c.bootstrap() + " refused the connection with security.protocol=" + c.protocol()
+                    + ": check that it is the protocol of their listener (and the TLS settings)";
+        }
+        return "; the brokers at " + c.bootstrap() + " refused the login of user '" + c.user() + "' with sasl.mechanism="
+                + c.mechanism() + ": check the password (environment variable "
+                + c.written().getOrDefault(KafkaConnection.PASSWORD_ENV, KafkaConnection.DEFAULT_PASSWORD_ENV)
+                + ") and that the user exists for that mechanism";
     }
 
     static String said(Throwable e) {

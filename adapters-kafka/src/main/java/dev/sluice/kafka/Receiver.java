@@ -14,6 +14,11 @@ interface Receiver extends AutoCloseable {
     /** See {@link dev.sluice.spi.QueueDriver#ack}. */
     List<AckFailure> ack(List<InboundMessage> batch);
 
+    /** See {@link dev.sluice.spi.QueueDriver#ackDeadLettered}; the default is {@link #ack}. */
+    default List<AckFailure> ackDeadLettered(List<InboundMessage> batch) {
+        return ack(batch);
+    }
+
     /** See {@link dev.sluice.spi.QueueDriver#nack}. */
     void nack(InboundMessage message, Duration delay);
 

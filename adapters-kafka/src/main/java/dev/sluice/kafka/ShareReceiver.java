@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * Share-group mode: a few {@link KafkaShareConsumer}s in explicit acknowledgement mode, each on a thread of its
  * own (the client is not thread-safe). A member polls a small batch, hands it out through one shared queue, and
  * polls again only when every record of the batch is settled (the client refuses to poll past unacknowledged
- * records). Ack is {@code ACCEPT}; a nack without delay, a lease that ended and a give-back are {@code RELEASE}.
+ * records). Ack is {@code ACCEPT}; the ack of a dead-lettered record is {@code REJECT}; a nack without delay, a lease that ended and a give-back are {@code RELEASE}.
  *
  * <p>Leases are the driver's: a record handed out has a deadline (the queue's lease, moved by
  * {@code extendLease}); past it the member releases the record and its handle goes stale. The broker's
@@ -153,23 +153,33 @@ final class ShareReceiver implements Receiver {
 
     @Override
     public List<AckFailure> ack(List<InboundMessage> batch) {
+        return settle(batch, AcknowledgeType.ACCEPT, "ack");
+    }
+
+    /** {@code REJECT}: the broker archives the record as failed; it is never delivered again. */
+    @Override
+    public List<AckFailure> ackDeadLettered(List<InboundMessage> batch) {
+        return settle(batch, AcknowledgeType.REJECT, "ack of a dead-lettered message (REJECT)");
+    }
+
+    private List<AckFailure> settle(List<InboundMessage> batch, AcknowledgeType type, String action) {
         List<AckFailure> failures = new ArrayList<>();
         Map<InboundMessage, CompletableFuture<DriverError>> pending = new HashMap<>();
         for (InboundMessage m : batch) {
             Held h = out.get(m.ackHandle());
             if (h == null || !h.state.compareAndSet(State.OUT, State.SETTLING)) {
-                failures.add(new AckFailure(m, stale(m, "ack")));
+                failures.add(new AckFailure(m, stale(m, action)));
                 continue;
             }
             out.remove(h.handle, h);
             CompletableFuture<DriverError> done = new CompletableFuture<>();
-            h.member.submit(new Settle(h, AcknowledgeType.ACCEPT, done));
+            h.member.submit(new Settle(h, type, done));
             pending.put(m, done);
         }
         for (InboundMessage m : batch) {
             CompletableFuture<DriverError> done = pending.get(m);
             if (done == null) continue;
-            DriverError error = await(done, "ack");
+            DriverError error = await(done, action);
             if (error != null) failures.add(new AckFailure(m, error));
         }
         return failures;
@@ -305,8 +315,7 @@ final class ShareReceiver implements Receiver {
         }
 
         private Map<String, Object> config() {
-            Map<String, Object> c = new HashMap<>();
-            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, address.bootstrap());
+            Map<String, Object> c = address.connection().config();
             c.put(ConsumerConfig.GROUP_ID_CONFIG, address.group());
             c.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-share-" + address.topic() + "-" + index);
             c.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");

@@ -20,7 +20,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * A real Kafka broker for tests: KRaft combined mode (one node that is broker and controller), share groups
- * enabled, on two free 127.0.0.1 ports, started as a child JVM ({@code kafka.Kafka}, heap 512 MB) from the test
+ * enabled, on free 127.0.0.1 ports (a plaintext listener, a SASL_PLAINTEXT one and the controller's), started as a child JVM ({@code kafka.Kafka}, heap 512 MB) from the test
  * class path ({@code org.apache.kafka:kafka_2.13}, test scope). No Docker and no service on the machine: the module's
  * test classes share one ({@link #shared()}: started by the first class that asks, stopped when the test JVM exits);
  * {@link #start()} gives a caller one of its own, to close. It is up in about 5 to 10 s.
@@ -34,14 +34,22 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public final class KafkaBroker implements AutoCloseable {
     private static final java.time.Duration START_TIMEOUT = java.time.Duration.ofSeconds(60);
+    /** The user the SASL listener knows, for SCRAM-SHA-512 and PLAIN. */
+    public static final String SASL_USER = "alice";
+    /** Its password. */
+    public static final String SASL_PASSWORD = "alice-secret";
 
     private final Path dir;
     private final int port;
+    private final int saslPort;
+    private final int jmxPort;
     private final Process process;
 
-    private KafkaBroker(Path dir, int port, Process process) {
+    private KafkaBroker(Path dir, int port, int saslPort, int jmxPort, Process process) {
         this.dir = dir;
         this.port = port;
+        this.saslPort = saslPort;
+        this.jmxPort = jmxPort;
         this.process = process;
     }
 
@@ -71,18 +79,21 @@ public final class KafkaBroker implements AutoCloseable {
             Path dir = Files.createTempDirectory("sluice-kafka-");
             int port = freePort();
             int controllerPort = freePort();
+            int saslPort = freePort();
             Path properties = dir.resolve("server.properties");
-            Files.writeString(properties, serverProperties(dir, port, controllerPort, overrides));
+            Files.writeString(properties, serverProperties(dir, port, controllerPort, saslPort, overrides));
             Path log = dir.resolve("broker.log");
             String clusterId = randomClusterId();
-            Process format = java(dir, log, "kafka.tools.StorageTool", "format", "--cluster-id", clusterId, "--config",
-                    properties.toString(), "--feature", "share.version=1", "--ignore-formatted");
+            Process format = java(dir, log, List.of(), "kafka.tools.StorageTool", "format", "--cluster-id", clusterId, "--config",
+                    properties.toString(), "--feature", "share.version=1", "--ignore-formatted",
+                    "--add-scram", "SCRAM-SHA-512=[name=" + SASL_USER + ",password=" + SASL_PASSWORD + "]");
             if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
                 format.destroyForcibly();
                 throw new AssertionError("formatting the Kafka storage failed:\n" + tail(log));
             }
-            Process broker = java(dir, log, "kafka.Kafka", properties.toString());
-            KafkaBroker b = new KafkaBroker(dir, port, broker);
+            int jmxPort = freePort();
+            Process broker = java(dir, log, jmx(jmxPort), "kafka.Kafka", properties.toString());
+            KafkaBroker b = new KafkaBroker(dir, port, saslPort, jmxPort, broker);
             Runtime.getRuntime().addShutdownHook(new Thread(broker::destroyForcibly, "kafka-broker-killer"));
             b.awaitUp();
             return b;
@@ -97,6 +108,14 @@ public final class KafkaBroker implements AutoCloseable {
     /** {@code 127.0.0.1:<port>}. */
     public String bootstrap() {
         return "127.0.0.1:" + port;
+    }
+
+    /**
+     * {@code 127.0.0.1:<port>} of the SASL_PLAINTEXT listener: SCRAM-SHA-512 and PLAIN, user {@value #SASL_USER},
+     * password {@value #SASL_PASSWORD}.
+     */
+    public String saslBootstrap() {
+        return "127.0.0.1:" + saslPort;
     }
 
     /** {@code kafka://127.0.0.1:<port>/<topic>} plus {@code query} when not empty. */
@@ -156,16 +175,23 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    static String serverProperties(Path dir, int port, int controllerPort, Map<String, String> overrides) {
+    static String serverProperties(Path dir, int port, int controllerPort, int saslPort, Map<String, String> overrides) {
         Map<String, String> p = new java.util.LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort
+                + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+        // SASL for clients: SCRAM-SHA-512 (the credential is written by the storage format) and PLAIN
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
+        p.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\";");
         p.put("log.dirs", dir.resolve("data").toString());
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");
@@ -198,11 +224,46 @@ public final class KafkaBroker implements AutoCloseable {
         return sb.toString();
     }
 
-    private static Process java(Path dir, Path log, String main, String... args) throws IOException {
+    /**
+     * The broker's JMX agent, so that a test reads the broker's own meters ({@link #meterCount}): 127.0.0.1 only,
+     * without authentication or TLS (a test broker; never configure a real one this way).
+     */
+    private static List<String> jmx(int port) {
+        return List.of("-Dcom.sun.management.jmxremote.port=" + port, "-Dcom.sun.management.jmxremote.rmi.port=" + port,
+                "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
+                "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false");
+    }
+
+    /**
+     * The {@code Count} of one of the broker's meters (a Yammer meter seen through JMX), e.g.
+     * {@code kafka.server:type=ShareGroupMetrics,name=RecordAcknowledgementsPerSec,ackType=Reject}; 0 while the broker
+     * has not registered it (a meter appears when first marked).
+     */
+    public long meterCount(String objectName) {
+        javax.management.remote.JMXServiceURL url;
+        try {
+            url = new javax.management.remote.JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+        try (javax.management.remote.JMXConnector c = javax.management.remote.JMXConnectorFactory.connect(url)) {
+            javax.management.MBeanServerConnection server = c.getMBeanServerConnection();
+            javax.management.ObjectName name = new javax.management.ObjectName(objectName);
+            if (!server.isRegistered(name)) return 0;
+            return ((Number) server.getAttribute(name, "Count")).longValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + objectName + " from the broker's JMX on 127.0.0.1:" + jmxPort, e);
+        } catch (javax.management.JMException e) {
+            throw new IllegalStateException("reading " + objectName + " from the broker's JMX", e);
+        }
+    }
+
+    private static Process java(Path dir, Path log, List<String> options, String main, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dkafka.logs.dir=" + dir.resolve("logs"), "-Djava.awt.headless=true"));
+        command.addAll(options);
         command.add("-cp");
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         command.add(main);

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,6 +49,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class KafkaDriverTest {
     private static final String TYPE = "dev.sluice.wire";
+    /** The broker's meter of share-group acknowledgements, per type (Accept, Release, Reject): counts the whole broker. */
+    private static final String ACKNOWLEDGEMENTS = "kafka.server:type=ShareGroupMetrics,name=RecordAcknowledgementsPerSec,ackType=";
     private static KafkaBroker broker;
     private final String prefix = "d" + UUID.randomUUID().toString().substring(0, 8) + "-";
 
@@ -82,7 +85,7 @@ class KafkaDriverTest {
     void recordsAnotherProducerWritesInBinaryOrStructuredModeAreReadAsTheirCloudEvents() throws Exception {
         String topic = prefix + "foreign";
         String uri = broker.uri(topic, "mode=share");
-        try (Sluice sluice = Sluice.create(); KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(broker.bootstrap())) {
+        try (Sluice sluice = Sluice.create(); KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KafkaConnection.plaintext(broker.bootstrap()))) {
             QueueSpec spec = QueueSpec.builder(uri).build();
             sluice.open(spec);
             ProducerRecord<byte[], byte[]> binary = new ProducerRecord<>(topic, "k".getBytes(), "hello".getBytes());
@@ -140,6 +143,111 @@ class KafkaDriverTest {
     }
 
     /**
+     * A permanent failure in share-group mode: Sluice writes the dead letter with its reason, then the record is
+     * {@code REJECT}ed (archived as failed, never delivered again), while a handled record is {@code ACCEPT}ed. Read
+     * from the broker: its acknowledgement meters, and the group's lag (Admin {@code listShareGroupOffsets}) at 0.
+     */
+    @Test
+    void aPermanentlyFailedRecordIsDeadLetteredWithItsReasonThenRejectedByTheShareGroup() throws Exception {
+        String topic = prefix + "reject";
+        QueueSpec spec = QueueSpec.builder(broker.uri(topic, "mode=share")).build();
+        try (Sluice sluice = Sluice.create(); Admin admin = broker.admin()) {
+            sluice.open(spec);
+            long accepted = broker.meterCount(ACKNOWLEDGEMENTS + "Accept");
+            long rejected = broker.meterCount(ACKNOWLEDGEMENTS + "Reject");
+            java.util.concurrent.atomic.AtomicInteger badCalls = new java.util.concurrent.atomic.AtomicInteger();
+            try (Worker worker = sluice.worker(spec).on(TYPE, (e, d) -> {
+                if ("bad".equals(e.getId())) {
+                    badCalls.incrementAndGet();
+                    throw new dev.sluice.PermanentFailureException("bad address");
+                }
+            }).start()) {
+                for (String id : List.of("bad", "good")) {
+                    sluice.publisher(spec.uri().toString()).publish(CloudEventBuilder.v1().withId(id)
+                            .withSource(URI.create("/t")).withType(TYPE).build()).get(30, TimeUnit.SECONDS);
+                }
+                dev.sluice.testkit.Await.until("one REJECT counted by the broker",
+                        () -> broker.meterCount(ACKNOWLEDGEMENTS + "Reject") - rejected >= 1);
+                dev.sluice.testkit.Await.until("one ACCEPT counted by the broker",
+                        () -> broker.meterCount(ACKNOWLEDGEMENTS + "Accept") - accepted >= 1);
+                dev.sluice.testkit.Await.until("the share group's lag to be 0 (both records archived)", () -> {
+                    try {
+                        var info = admin.listShareGroupOffsets(Map.of("sluice-" + topic, new ListShareGroupOffsetsSpec()))
+                                .partitionsToOffsetInfo("sluice-" + topic).get(10, TimeUnit.SECONDS).get(new TopicPartition(topic, 0));
+                        return info != null && info.lag().orElse(-1L) == 0;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            }
+            List<dev.sluice.DeadLetter> dead = sluice.deadLetters(spec).peek(10);
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).event().getId()).isEqualTo("bad");
+            dev.sluice.DeadLetterReason reason = dead.get(0).reason().orElseThrow();
+            assertThat(reason.cause()).isEqualTo(dev.sluice.DeadLetterReason.Cause.PERMANENT_FAILURE);
+            assertThat(reason.message()).isEqualTo("bad address");
+            assertThat(broker.meterCount(ACKNOWLEDGEMENTS + "Reject") - rejected).as("records rejected").isEqualTo(1);
+            assertThat(badCalls).as("the rejected record was not delivered again").hasValue(1);
+        }
+    }
+
+    /**
+     * Consumer-group mode: a keyed record waits in place for its retry, and its attempts are committed with its
+     * partition's offset, so the next worker goes on from them: with 3 attempts, 2 failed in the first worker leave one
+     * for the second, which then dead-letters it as attempt 3. The commit is made after the failure, not at close, so a
+     * worker killed at that point leaves the same.
+     */
+    @Test
+    void aKeyedRecordsAttemptsAreCommittedSoTheNextWorkerGoesOnFromThem() throws Exception {
+        String topic = prefix + "attempts";
+        String uri = broker.uri(topic, "mode=consumer");
+        QueueSpec spec = QueueSpec.builder(uri).maxDeliveryAttempts(3)
+                .retryPolicy(dev.sluice.RetryPolicy.exponential(Duration.ofMillis(200)).multiplier(300)
+                        .maxDelay(Duration.ofMinutes(1)).jitter(0).build()).build();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        try (Sluice sluice = Sluice.create(); Admin admin = broker.admin()) {
+            sluice.open(spec);
+            try (Worker worker = sluice.worker(spec).on(TYPE, (e, d) -> {
+                calls.incrementAndGet();
+                throw new IllegalStateException("attempt " + d.attempt());
+            }).start()) {
+                sluice.publisher(uri).publish(CloudEventBuilder.v1().withId("k-1").withSource(URI.create("/t")).withType(TYPE)
+                        .build(), PublishOptions.orderingKey("customer-1")).get(30, TimeUnit.SECONDS);
+                dev.sluice.testkit.Await.until("two failed attempts, the second committed with the offset", () -> {
+                    try {
+                        var o = admin.listConsumerGroupOffsets("sluice-" + topic).partitionsToOffsetAndMetadata()
+                                .get(10, TimeUnit.SECONDS).get(new TopicPartition(topic, 0));
+                        return calls.get() == 2 && o != null && o.offset() == 0 && o.metadata().endsWith("0:2");
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            }
+        }
+        assertThat(calls).as("attempts in the first worker").hasValue(2);
+        try (Sluice sluice = Sluice.create()) {
+            List<Integer> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (Worker worker = sluice.worker(spec).on(TYPE, (e, d) -> {
+                attempts.add(d.attempt().orElse(-1));
+                throw new IllegalStateException("attempt " + d.attempt());
+            }).start()) {
+                dev.sluice.testkit.Await.until("the dead letter", () -> {
+                    try {
+                        return !sluice.deadLetters(spec).peek(5).isEmpty();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                });
+            }
+            assertThat(attempts).as("the second worker's attempts").containsExactly(3);
+            dev.sluice.DeadLetterReason reason = sluice.deadLetters(spec).peek(5).get(0).reason().orElseThrow();
+            assertThat(reason.cause()).isEqualTo(dev.sluice.DeadLetterReason.Cause.MAX_ATTEMPTS);
+            assertThat(reason.attempts()).isEqualTo(3);
+        }
+    }
+
+    /**
      * The share consumer (explicit mode) refuses to poll past an unacknowledged record, and a record acknowledged with
      * RENEW comes back, alone, from the next poll: why the driver runs several members, each polling only when its batch
      * is settled, and polls after each renewal. If a Kafka upgrade changes either, this test says so first.
@@ -152,7 +260,7 @@ class KafkaDriverTest {
             admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, "facts-" + topic), List.of(
                     new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET)))).all().get();
         }
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(broker.bootstrap())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KafkaConnection.plaintext(broker.bootstrap()))) {
             for (int i = 0; i < 3; i++) producer.send(new ProducerRecord<>(topic, ("v" + i).getBytes())).get(30, TimeUnit.SECONDS);
         }
         Map<String, Object> c = new HashMap<>();

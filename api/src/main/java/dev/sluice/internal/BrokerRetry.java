@@ -82,12 +82,21 @@ public record BrokerRetry(Scheduler scheduler, int maxTries, Duration first, Dur
      * this way).
      */
     public List<AckFailure> ack(QueueDriver driver, List<InboundMessage> batch) throws InterruptedException {
+        return ack(driver, batch, false);
+    }
+
+    /**
+     * As {@link #ack(QueueDriver, List)}, through {@link QueueDriver#ackDeadLettered} when {@code deadLettered}
+     * (messages whose dead letters were sent).
+     */
+    public List<AckFailure> ack(QueueDriver driver, List<InboundMessage> batch, boolean deadLettered)
+            throws InterruptedException {
         List<AckFailure> finalFailures = new ArrayList<>();
         List<InboundMessage> pending = batch;
         for (int tries = 1; !pending.isEmpty(); tries++) {
             List<InboundMessage> again = new ArrayList<>();
             ErrorCode code = ErrorCode.UNAVAILABLE;
-            for (AckFailure f : ackOnce(driver, pending)) {
+            for (AckFailure f : ackOnce(driver, pending, deadLettered)) {
                 if (retries(f.error().code(), tries)) {
                     again.add(f.message());
                     if (f.error().code() == ErrorCode.THROTTLED) code = ErrorCode.THROTTLED;
@@ -102,9 +111,9 @@ public record BrokerRetry(Scheduler scheduler, int maxTries, Duration first, Dur
     }
 
     /** One ack call; a call that throws fails every message of it with the error's code. */
-    private static List<AckFailure> ackOnce(QueueDriver driver, List<InboundMessage> batch) {
+    private static List<AckFailure> ackOnce(QueueDriver driver, List<InboundMessage> batch, boolean deadLettered) {
         try {
-            return driver.ack(batch);
+            return deadLettered ? driver.ackDeadLettered(batch) : driver.ack(batch);
         } catch (RuntimeException e) {
             DriverError error = e instanceof SluiceException s ? new DriverError(s.code(), String.valueOf(s.getMessage()), s)
                     : new DriverError(ErrorCode.UNKNOWN, String.valueOf(e.getMessage()), e);

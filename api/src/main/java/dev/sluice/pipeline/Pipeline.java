@@ -295,7 +295,7 @@ public final class Pipeline {
         }
         ledger.settled(message.messageId());
         try {
-            settlement.ack();
+            if (outcome instanceof Outcome.DeadLetter) settlement.deadLettered(); else settlement.ack();
         } catch (RuntimeException e) {
             log.warn("ack of message {} on {} failed ({}); it will be redelivered when its lease ends",
                     message.messageId(), queue, e.toString());

@@ -8,19 +8,26 @@ import java.time.Duration;
  * only says how each of these reaches its broker or caller.
  *
  * <ul>
- *   <li>poller: {@code ack} queues a batched delete, {@code retry} nacks through the driver;</li>
+ *   <li>poller: {@code ack} queues a batched delete ({@code deadLettered} a batched
+ *       {@link dev.sluice.spi.QueueDriver#ackDeadLettered}), {@code retry} nacks through the driver;</li>
  *   <li>Lambda: {@code ack} leaves the record out of the batch item failures, {@code retry} reports it and
  *       sets its visibility timeout to the delay;</li>
  *   <li>Cloud Run: {@code ack} answers 2xx, {@code retry} answers 503 with {@code Retry-After}.</li>
  * </ul>
  *
- * <p>The pipeline calls exactly one of {@link #ack()} and {@link #retry(Duration)}, once, and
+ * <p>The pipeline calls exactly one of {@link #ack()}, {@link #deadLettered()} and {@link #retry(Duration)}, once, and
  * {@link #extendLease(Duration)} any number of times before that, from another thread.
  */
 public interface Settlement {
 
-    /** The message is done with (handled, or its dead letter was sent): remove it. */
+    /** The message was handled (or deliberately acknowledged unhandled): remove it. */
     void ack();
+
+    /**
+     * The message failed for good and its dead letter (with the reason) was sent: remove it, as a failure where the
+     * broker records how a message ended (a Kafka share group's {@code REJECT}); elsewhere the same as {@link #ack()}.
+     */
+    void deadLettered();
 
     /**
      * Deliver the message again after {@code delay}, already within the broker's

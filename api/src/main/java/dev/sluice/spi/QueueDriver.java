@@ -58,6 +58,15 @@ public interface QueueDriver extends AutoCloseable {
     List<AckFailure> ack(List<InboundMessage> batch);
 
     /**
+     * Acknowledges up to {@link Capabilities#maxBatchSize()} messages that failed for good and whose dead letters
+     * Sluice has written (with the reason); returns those that failed. A broker that records how a message ended says
+     * it failed (a Kafka share group rejects it); the default is {@link #ack}, which every other broker means.
+     */
+    default List<AckFailure> ackDeadLettered(List<InboundMessage> batch) {
+        return ack(batch);
+    }
+
+    /**
      * Gives a message back for redelivery after {@code delay} (zero: at once). The delay is within
      * {@link Capabilities#maxNackDelay()}; the engine clamps before calling.
      */

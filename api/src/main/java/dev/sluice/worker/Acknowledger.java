@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Acknowledges in batches across handlers: one thread takes what has gathered (up to the broker's batch
- * size) and acks it in one call. Retryable failures are tried again by the one {@link BrokerRetry} loop,
+ * size) and acks it in one call (the messages whose dead letters were sent in a call of their own, through
+ * {@link QueueDriver#ackDeadLettered}). Retryable failures are tried again by the one {@link BrokerRetry} loop,
  * spaced out on the scheduler; a message whose ack finally fails is logged and will be redelivered
  * (at-least-once), and reported to the listener. {@link #close()} flushes everything queued.
  */
@@ -25,14 +26,18 @@ final class Acknowledger {
     private static final Logger log = LoggerFactory.getLogger(Acknowledger.class);
     /** How long a partial batch waits for more acks: fewer, fuller DeleteMessageBatch calls for a few ms of delay. */
     static final long LINGER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
-    private static final InboundMessage STOP =
-            new InboundMessage("stop", new byte[0], java.util.Map.of(), null, OptionalInt.empty(), null, "stop", null);
+    private static final Pending STOP = new Pending(
+            new InboundMessage("stop", new byte[0], java.util.Map.of(), null, OptionalInt.empty(), null, "stop", null), false);
+
+    /** A message to acknowledge, and whether its dead letter was sent. */
+    private record Pending(InboundMessage message, boolean deadLettered) {
+    }
 
     private final QueueDriver driver;
     private final BrokerRetry retry;
     private final SluiceListener listener;
     private final int maxBatch;
-    private final LinkedBlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
 
     Acknowledger(QueueDriver driver, String name, BrokerRetry retry, SluiceListener listener) {
@@ -49,7 +54,12 @@ final class Acknowledger {
     }
 
     void ack(InboundMessage message) {
-        queue.add(message);
+        queue.add(new Pending(message, false));
+    }
+
+    /** Acknowledges a message whose dead letter was sent. */
+    void deadLettered(InboundMessage message) {
+        queue.add(new Pending(message, true));
     }
 
     /** Acks what is queued, then stops. */
@@ -61,7 +71,7 @@ final class Acknowledger {
     private void run() {
         boolean stopping = false;
         while (!stopping) {
-            List<InboundMessage> batch = new ArrayList<>(maxBatch);
+            List<Pending> batch = new ArrayList<>(maxBatch);
             try {
                 batch.add(queue.take());
             } catch (InterruptedException e) {
@@ -72,7 +82,7 @@ final class Acknowledger {
             long deadline = System.nanoTime() + LINGER_NANOS;
             while (batch.size() < maxBatch && !batch.contains(STOP)) {
                 long left = deadline - System.nanoTime();
-                InboundMessage next;
+                Pending next;
                 try {
                     next = left <= 0 ? null : queue.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
@@ -85,16 +95,20 @@ final class Acknowledger {
             }
             stopping = batch.remove(STOP);
             if (stopping) queue.drainTo(batch);
-            for (int from = 0; from < batch.size(); from += maxBatch) {
-                ackWithRetries(batch.subList(from, Math.min(batch.size(), from + maxBatch)));
+            for (boolean deadLettered : new boolean[] {false, true}) {
+                List<InboundMessage> same = batch.stream().filter(p -> p.deadLettered() == deadLettered)
+                        .map(Pending::message).toList();
+                for (int from = 0; from < same.size(); from += maxBatch) {
+                    ackWithRetries(same.subList(from, Math.min(same.size(), from + maxBatch)), deadLettered);
+                }
             }
         }
     }
 
-    private void ackWithRetries(List<InboundMessage> batch) {
+    private void ackWithRetries(List<InboundMessage> batch, boolean deadLettered) {
         java.time.Instant started = retry.scheduler().now();
         try {
-            List<AckFailure> failures = retry.ack(driver, batch);
+            List<AckFailure> failures = retry.ack(driver, batch, deadLettered);
             java.time.Instant now = retry.scheduler().now();
             if (failures.size() < batch.size()) {
                 listener.onEvent(new SluiceEvent.BrokerCallCompleted(driver.uri(), now, SluiceEvent.Operation.ACK,

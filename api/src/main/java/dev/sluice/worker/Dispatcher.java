@@ -126,7 +126,8 @@ final class Dispatcher {
     }
 
     private DriverSettlement settlement(InboundMessage message) {
-        return new DriverSettlement(driver, message, () -> acknowledger.ack(message));
+        return new DriverSettlement(driver, message, () -> acknowledger.ack(message),
+                () -> acknowledger.deadLettered(message));
     }
 
     /** An ordered message's settlement: a retry first gives back the later messages of its key. */
@@ -142,6 +143,11 @@ final class Dispatcher {
         @Override
         public void ack() {
             settlement.ack();
+        }
+
+        @Override
+        public void deadLettered() {
+            settlement.deadLettered();
         }
 
         @Override

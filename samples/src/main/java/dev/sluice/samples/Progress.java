@@ -233,6 +233,7 @@ public final class Progress implements Interceptor {
         @Override public URI defaultDeadLetterUri() { return d.defaultDeadLetterUri(); }
         @Override public List<InboundMessage> receive(int max, Duration maxWait) throws InterruptedException { return d.receive(max, maxWait); }
         @Override public List<AckFailure> ack(List<InboundMessage> batch) { return d.ack(batch); }
+        @Override public List<AckFailure> ackDeadLettered(List<InboundMessage> batch) { return d.ackDeadLettered(batch); }
         @Override public void nack(InboundMessage message, Duration delay) { d.nack(message, delay); }
         @Override public List<String> provision(QueueSpec spec, URI deadLetterUri) { return d.provision(spec, deadLetterUri); }
         @Override public <T> Optional<T> unwrap(Class<T> type) { return d.unwrap(type); }

@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A host's {@link Settlement} for tests of a {@link dev.sluice.pipeline.Pipeline}: records what the pipeline
- * asked, in order, as {@code "ack"}, {@code "retry PT7S"} and {@code "lease PT30S"}.
+ * asked, in order, as {@code "ack"}, {@code "dead-lettered"}, {@code "retry PT7S"} and {@code "lease PT30S"}.
  */
 public final class RecordingSettlement implements Settlement {
     private final List<String> calls = new CopyOnWriteArrayList<>();
@@ -31,6 +31,11 @@ public final class RecordingSettlement implements Settlement {
     @Override
     public void ack() {
         calls.add("ack");
+    }
+
+    @Override
+    public void deadLettered() {
+        calls.add("dead-lettered");
     }
 
     @Override

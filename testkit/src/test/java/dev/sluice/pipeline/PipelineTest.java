@@ -69,7 +69,7 @@ class PipelineTest {
         DeadLetterReason reason = DeadLetterReason.fromAttribute(dead.attributes().get(CloudEventCodec.DEAD_LETTER_ATTRIBUTE)).orElseThrow();
         assertThat(reason.cause()).isEqualTo(DeadLetterReason.Cause.MAX_ATTEMPTS);
         assertThat(reason.attempts()).isEqualTo(3);
-        assertThat(settlement.calls()).containsExactly("ack");
+        assertThat(settlement.calls()).containsExactly("dead-lettered");
     }
 
     @Test

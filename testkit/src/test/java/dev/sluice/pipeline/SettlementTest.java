@@ -67,7 +67,7 @@ class SettlementTest {
     void anErrorOnTheLastAttemptIsDeadLetteredWithItsReason() {
         Outcome o = pipeline(spec, (e, d) -> { throw new StackOverflowError("deep"); }).process(message(OptionalInt.of(3)), settlement);
         assertThat(o).isInstanceOf(Outcome.DeadLetter.class);
-        assertThat(settlement.calls()).containsExactly("ack");
+        assertThat(settlement.calls()).containsExactly("dead-lettered");
         assertThat(deadLetterReason().exception()).isEqualTo(StackOverflowError.class.getName());
         assertThat(deadLetterReason().cause()).isEqualTo(DeadLetterReason.Cause.MAX_ATTEMPTS);
     }
@@ -136,6 +136,7 @@ class SettlementTest {
     void anAckThatFailsInTheHostIsLoggedNotThrown() {
         Settlement failing = new Settlement() {
             @Override public void ack() { throw new IllegalStateException("connection reset"); }
+            @Override public void deadLettered() { throw new IllegalStateException("connection reset"); }
             @Override public void retry(Duration delay) { }
             @Override public boolean extendLease(Duration lease) { return true; }
         };

@@ -92,12 +92,13 @@ final class BatchProcessor {
         }
         Pipeline pipeline = queues.resolve(record);
         AtomicBoolean acked = new AtomicBoolean();
-        pipeline.process(record.message(), new DriverSettlement(pipeline.source(), record.message(), () -> acked.set(true)));
+        Runnable ack = () -> acked.set(true); // SQS ends a dead-lettered record the same way: deleted
+        pipeline.process(record.message(), new DriverSettlement(pipeline.source(), record.message(), ack, ack));
         return acked.get();
     }
 
     private void giveBack(SqsLambdaEvent.Record record) {
         Pipeline pipeline = queues.resolve(record);
-        pipeline.release(record.message(), new DriverSettlement(pipeline.source(), record.message(), () -> { }));
+        pipeline.release(record.message(), new DriverSettlement(pipeline.source(), record.message(), () -> { }, () -> { }));
     }
 }

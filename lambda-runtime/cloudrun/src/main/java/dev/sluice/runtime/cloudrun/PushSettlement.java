@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * The Cloud Run host's settlement: the outcome leaves as the push request's answer. Ack is 204; retry is
  * 503 with {@code Retry-After} (Pub/Sub push backs off by the subscription's retry policy). A push request
- * cannot extend its lease: the subscription's ack deadline bounds the handler.
+ * cannot extend its lease: the subscription's ack deadline bounds the handler. A dead-lettered message is acked
+ * (204): a push subscription has no other way to end a message.
  */
 final class PushSettlement implements Settlement {
     private Duration retryAfter;
@@ -14,6 +15,11 @@ final class PushSettlement implements Settlement {
 
     @Override
     public synchronized void ack() {
+        settled = true;
+    }
+
+    @Override
+    public synchronized void deadLettered() {
         settled = true;
     }
 

@@ -33,7 +33,8 @@ final class BrokerLog {
     /** Sends to a queue whose URI contains this are refused. */
     static final String REFUSING = "refusing";
 
-    enum Kind { SEND, REFUSED, ACK, NACK, EXTEND, SETTLED, REPORTED }
+    /** {@code DEAD_ACK}: an ack through {@link QueueDriver#ackDeadLettered} (a message whose dead letter was sent). */
+    enum Kind { SEND, REFUSED, ACK, DEAD_ACK, NACK, EXTEND, SETTLED, REPORTED }
 
     /** One call. {@code messageId} is the broker's id (for a send, the outbound message's id). */
     record Call(long seq, Kind kind, URI queue, String messageId, Duration duration, OutboundMessage sent) {
@@ -155,10 +156,18 @@ final class BrokerLog {
 
         @Override
         public List<AckFailure> ack(List<InboundMessage> batch) {
-            List<AckFailure> failures = d.ack(batch);
+            return acked(batch, d.ack(batch), Kind.ACK);
+        }
+
+        @Override
+        public List<AckFailure> ackDeadLettered(List<InboundMessage> batch) {
+            return acked(batch, d.ackDeadLettered(batch), Kind.DEAD_ACK);
+        }
+
+        private List<AckFailure> acked(List<InboundMessage> batch, List<AckFailure> failures, Kind kind) {
             List<String> failed = new ArrayList<>();
             failures.forEach(f -> failed.add(f.message().messageId()));
-            batch.stream().filter(m -> !failed.contains(m.messageId())).forEach(m -> add(Kind.ACK, d.uri(), m.messageId(), null, null));
+            batch.stream().filter(m -> !failed.contains(m.messageId())).forEach(m -> add(kind, d.uri(), m.messageId(), null, null));
             return failures;
         }
 

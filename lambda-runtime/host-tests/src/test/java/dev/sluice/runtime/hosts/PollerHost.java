@@ -68,17 +68,21 @@ final class PollerHost extends RuntimeHost {
 
     private List<BrokerLog.Call> settlements(Sent m) {
         return log.all().stream().filter(c -> c.queue().equals(spec.uri()) && c.messageId().equals(m.messageId())
-                && (c.kind() == BrokerLog.Kind.ACK || c.kind() == BrokerLog.Kind.NACK)).toList();
+                && (c.kind() == BrokerLog.Kind.ACK || c.kind() == BrokerLog.Kind.DEAD_ACK || c.kind() == BrokerLog.Kind.NACK))
+                .toList();
     }
 
     private Result result(Sent m, int index) {
         List<BrokerLog.Call> s = settlements(m);
         BrokerLog.Call c = s.get(index);
         if (c.kind() == BrokerLog.Kind.NACK) return new Result.Retried(c.seq(), c.duration());
+        if (c.kind() == BrokerLog.Kind.ACK) return new Result.Acked(c.seq());
+        // a dead-lettered message is acked through ackDeadLettered, after its dead letter was sent
         long after = index == 0 ? 0 : s.get(index - 1).seq();
         List<BrokerLog.Call> between = log.all().stream().filter(x -> x.seq() > after && x.seq() < c.seq()).toList();
-        return deadLetterSent(between, m.messageId())
-                .<Result>map(r -> new Result.DeadLettered(c.seq(), r)).orElse(new Result.Acked(c.seq()));
+        return deadLetterSent(between, m.messageId()).<Result>map(r -> new Result.DeadLettered(c.seq(), r))
+                .orElseThrow(() -> new AssertionError("message " + m.messageId() + " was acked as dead-lettered, but no"
+                        + " dead letter was sent before"));
     }
 
     @Override
@@ -130,7 +134,7 @@ final class PollerHost extends RuntimeHost {
         } else {
             assertThat(memoryQueue().stats().total()).as("messages the in-memory broker holds").isPositive();
         }
-        assertThat(settlements(m)).noneMatch(c -> c.kind() == BrokerLog.Kind.ACK);
+        assertThat(settlements(m)).noneMatch(c -> c.kind() == BrokerLog.Kind.ACK || c.kind() == BrokerLog.Kind.DEAD_ACK);
     }
 
     @Override
