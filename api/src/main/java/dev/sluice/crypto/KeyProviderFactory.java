@@ -7,7 +7,8 @@ import java.util.ServiceLoader;
 
 /**
  * SPI: opens a {@link KeyProvider} from a key named in configuration, {@code <scheme>:<key>} (for instance
- * {@code aws-kms:arn:aws:kms:eu-west-1:111122223333:key/…} or {@code aws-kms:alias/orders}). Found through
+ * {@code aws-kms:arn:aws:kms:eu-west-1:111122223333:key/…}, {@code aws-kms:alias/orders} or
+ * {@code gcp-kms:projects/p/locations/l/keyRings/r/cryptoKeys/k}). Found through
  * {@link ServiceLoader}: a key service module lists its factory in
  * {@code META-INF/services/dev.sluice.crypto.KeyProviderFactory}, so that the function runtime's
  * {@code SLUICE_KMS_KEY} works once the module is on the classpath.
@@ -40,6 +41,7 @@ public interface KeyProviderFactory {
             known.add(f.scheme());
         }
         throw new ConfigurationException("no key service for '" + scheme + ":' on the classpath (found: "
-                + (known.isEmpty() ? "none" : String.join(", ", known)) + "); for aws-kms add dev.sluice:sluice-kms-aws");
+                + (known.isEmpty() ? "none" : String.join(", ", known))
+                + "); for aws-kms add dev.sluice:sluice-kms-aws, for gcp-kms dev.sluice:sluice-kms-gcp");
     }
 }
