@@ -17,12 +17,33 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns a bearer token into a {@link Principal}, or nothing; the reasons go to the log, never the token. */
+/**
+ * Turns a bearer token into a {@link Principal}, or a refusal; the reasons go to the log, never the token.
+ */
 abstract class Authenticator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
 
-    /** The principal the token proves, or empty. */
-    abstract Optional<Principal> authenticate(String token);
+    /** What a token proves: a principal, nothing (401), or a genuine identity that has no console role (403). */
+    sealed interface Verdict {
+        /** The token proves {@code who}. */
+        record Accepted(Principal who) implements Verdict {
+        }
+
+        /** The token proves nothing: unknown, forged, expired, for another audience. */
+        record Unknown() implements Verdict {
+        }
+
+        /** The token is genuine, but {@code name} has none of the console's roles. */
+        record NoRole(String name) implements Verdict {
+        }
+
+        default Optional<Principal> accepted() {
+            return this instanceof Accepted a ? Optional.of(a.who()) : Optional.empty();
+        }
+    }
+
+    /** What {@code token} proves. */
+    abstract Verdict authenticate(String token);
 
     @Override
     public void close() {
@@ -37,8 +58,8 @@ abstract class Authenticator implements AutoCloseable {
     static Authenticator none() {
         return new Authenticator() {
             @Override
-            Optional<Principal> authenticate(String token) {
-                return Optional.of(new Principal("anonymous", Role.OPERATOR, "none", null));
+            Verdict authenticate(String token) {
+                return new Verdict.Accepted(new Principal("anonymous", Role.OPERATOR, "none", null));
             }
         };
     }
@@ -62,15 +83,15 @@ abstract class Authenticator implements AutoCloseable {
         }
 
         @Override
-        Optional<Principal> authenticate(String token) {
+        Verdict authenticate(String token) {
             byte[] given = sha256(token);
             boolean isOperator = operator != null && MessageDigest.isEqual(operator, given);
             boolean isViewer = viewer != null && MessageDigest.isEqual(viewer, given);
             String id = "bearer:" + Base64.getUrlEncoder().withoutPadding().encodeToString(given);
-            if (isOperator) return Optional.of(new Principal("operator-token", Role.OPERATOR, id, null));
-            if (isViewer) return Optional.of(new Principal("viewer-token", Role.VIEWER, id, null));
+            if (isOperator) return new Verdict.Accepted(new Principal("operator-token", Role.OPERATOR, id, null));
+            if (isViewer) return new Verdict.Accepted(new Principal("viewer-token", Role.VIEWER, id, null));
             log.info("console: a bearer token matched no role");
-            return Optional.empty();
+            return new Verdict.Unknown();
         }
 
         private static byte[] sha256(String s) {
@@ -99,22 +120,22 @@ abstract class Authenticator implements AutoCloseable {
         }
 
         @Override
-        Optional<Principal> authenticate(String token) {
+        Verdict authenticate(String token) {
             JsonNode claims;
             try {
                 claims = verifier.verify(token);
             } catch (InvalidTokenException e) {
                 log.info("console: an ID token was refused: {}", e.getMessage());
-                return Optional.empty();
+                return new Verdict.Unknown();
             }
             String name = claims.hasNonNull("email") ? claims.get("email").asText() : claims.path("sub").asText("unknown");
             Optional<Role> role = role(claims.get(settings.roleClaim()));
             if (role.isEmpty()) {
                 log.info("console: {} has no role: none of its '{}' values is mapped", name, settings.roleClaim());
-                return Optional.empty();
+                return new Verdict.NoRole(name);
             }
             Instant expires = claims.path("exp").canConvertToLong() ? Instant.ofEpochSecond(claims.get("exp").asLong()) : null;
-            return Optional.of(new Principal(name, role.get(), "oidc:" + digest(token), expires));
+            return new Verdict.Accepted(new Principal(name, role.get(), "oidc:" + digest(token), expires));
         }
 
         private Optional<Role> role(JsonNode claim) {
