@@ -2,10 +2,10 @@ package dev.sluice.console;
 
 import dev.sluice.DeadLetter;
 import dev.sluice.DeadLetterFilter;
-import dev.sluice.QueueStats;
 import dev.sluice.core.DeadLetters;
 import dev.sluice.core.Sluice;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,9 +47,11 @@ final class ConsoleHandler extends Handler.Abstract {
     private final DepthSampler sampler;
     private final DeadLetterBrowser browser;
     private final Duration interval;
+    private final LoginThrottle throttle;
+    private final Clock clock;
 
     ConsoleHandler(Sluice sluice, List<ConsoleQueue> queues, Authenticator authenticator, boolean noAuth, boolean oidc,
-                   Sessions sessions, DepthSampler sampler, Duration interval) {
+                   Sessions sessions, DepthSampler sampler, Duration interval, LoginThrottle throttle, Clock clock) {
         super(InvocationType.BLOCKING);
         this.sluice = sluice;
         queues.forEach(q -> this.queues.put(q.name(), q));
@@ -60,6 +62,8 @@ final class ConsoleHandler extends Handler.Abstract {
         this.sampler = sampler;
         this.browser = new DeadLetterBrowser(sluice);
         this.interval = interval;
+        this.throttle = throttle;
+        this.clock = clock;
     }
 
     /** An answer that ends the request: a status and a page. */
@@ -95,7 +99,7 @@ final class ConsoleHandler extends Handler.Abstract {
                 login(request, response, callback, method);
                 return true;
             }
-            Principal who = principal(request);
+            Principal who = principal(request, response);
             if (who == null) throw new Answer(401, loginPage(request, response, null));
             String csrf = sessions.csrf(who.credentialId());
             Fields params = Request.getParameters(request);
@@ -170,16 +174,10 @@ final class ConsoleHandler extends Handler.Abstract {
     private String overview(Principal who, String csrf) {
         List<Pages.Row> rows = new ArrayList<>();
         for (ConsoleQueue q : queues.values()) {
-            Optional<QueueStats> stats = Optional.empty();
-            String error = null;
-            try {
-                stats = Optional.of(sluice.stats(q.spec()));
-            } catch (RuntimeException e) {
-                error = e.getMessage();
-            }
-            rows.add(new Pages.Row(q, stats, error, sampler.samples(q.name()), sampler.capacity()));
+            DepthSampler.Reading now = sampler.read(q);
+            rows.add(new Pages.Row(q, now.stats(), now.error(), sampler.samples(q.name()), sampler.countsOutcomes()));
         }
-        return Pages.overview(who, csrf, rows, interval);
+        return Pages.overview(who, csrf, rows, interval, clock.instant());
     }
 
     private String redrive(Principal who, String csrf, ConsoleQueue q, Fields params) throws Exception {
@@ -255,15 +253,46 @@ final class ConsoleHandler extends Handler.Abstract {
         return new Answer(404, Pages.problem(who, csrf, "Not found", "there is no such page"));
     }
 
-    /** The bearer token's principal, else the session's, else null. A bad bearer token is not retried as a cookie. */
-    private Principal principal(Request request) {
-        if (noAuth) return authenticator.authenticate("").orElse(null);
+    /**
+     * The bearer token's principal, else the session's, else null. A bad bearer token is not retried as a cookie, and
+     * counts as a failed login of the remote address (429 once it has failed too often); a genuine identity without a
+     * console role is a 403.
+     */
+    private Principal principal(Request request, Response response) throws Answer {
+        if (noAuth) return authenticator.authenticate("").accepted().orElse(null);
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (authorization != null) {
-            if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() > 16 * 1024) return null;
-            return authenticator.authenticate(authorization.substring(7).trim()).orElse(null);
+            String address = Request.getRemoteAddr(request);
+            throttled(address, response);
+            Authenticator.Verdict v = authorization.regionMatches(true, 0, "Bearer ", 0, 7) && authorization.length() <= 16 * 1024
+                    ? authenticator.authenticate(authorization.substring(7).trim()) : new Authenticator.Verdict.Unknown();
+            return accepted(v, address, null);
         }
         return cookie(request).flatMap(sessions::find).orElse(null);
+    }
+
+    /** The verdict's principal; null for an unknown token (counted against {@code address}); a 403 for no role. */
+    private Principal accepted(Authenticator.Verdict v, String address, String loginCsrf) throws Answer {
+        if (v instanceof Authenticator.Verdict.NoRole n) {
+            String message = n.name() + " is signed in, but has none of this console's roles (the role comes from the ID"
+                    + " token's claim, mapped in SLUICE_CONSOLE_OIDC_OPERATORS / SLUICE_CONSOLE_OIDC_VIEWERS): ask whoever"
+                    + " runs the console to map one of your groups.";
+            throw new Answer(403, loginCsrf == null ? Pages.problem(null, null, "Forbidden", message)
+                    : Pages.login(loginCsrf, message, oidc));
+        }
+        if (v instanceof Authenticator.Verdict.Unknown) throttle.failed(address);
+        return v.accepted().orElse(null);
+    }
+
+    /** A 429 with {@code Retry-After} when {@code address} has failed to log in too often lately. */
+    private void throttled(String address, Response response) throws Answer {
+        Duration wait = throttle.retryAfter(address);
+        if (wait.isZero()) return;
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, String.valueOf(seconds));
+        log.info("console: refused a login from {}: {} failed within {}", address, LoginThrottle.MAX_FAILURES, LoginThrottle.WINDOW);
+        throw new Answer(429, Pages.problem(null, null, "Too many failed logins", "Too many failed logins from your address:"
+                + " try again in " + seconds + " s."));
     }
 
     private static Optional<String> cookie(Request request) {
@@ -294,9 +323,18 @@ final class ConsoleHandler extends Handler.Abstract {
             write(response, callback, 403, loginPage(request, response, "The login form expired; try again."));
             return;
         }
-        String token = params.getValue("token");
-        Optional<Principal> who = token == null || token.isEmpty() || token.length() > 16 * 1024 ? Optional.empty()
-                : authenticator.authenticate(token.trim());
+        String address = Request.getRemoteAddr(request);
+        Optional<Principal> who;
+        try {
+            throttled(address, response);
+            String token = params.getValue("token");
+            Authenticator.Verdict v = token == null || token.isEmpty() || token.length() > 16 * 1024
+                    ? new Authenticator.Verdict.Unknown() : authenticator.authenticate(token.trim());
+            who = Optional.ofNullable(accepted(v, address, expected));
+        } catch (Answer a) {
+            write(response, callback, a.status, a.html);
+            return;
+        }
         if (who.isEmpty()) {
             write(response, callback, 401, loginPage(request, response, "This token is not accepted."));
             return;

@@ -22,7 +22,14 @@ final class Html {
             th, td { text-align:left; padding:7px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
             th { background:#eef0f4; font-weight:600; white-space:nowrap; }
             td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
-            .spark { color:var(--accent); vertical-align:middle; }
+            .spark-cell { display:inline-flex; align-items:center; gap:6px; }
+            .spark { color:var(--accent); flex:none; }
+            .spark-base { stroke:#b8bfcc; stroke-width:1; }
+            .spark-line { fill:none; stroke:currentColor; stroke-width:1.5; stroke-linejoin:round; stroke-linecap:round; }
+            .spark-dot { fill:currentColor; }
+            .spark-range { font-size:12px; color:var(--muted); white-space:nowrap; font-variant-numeric:tabular-nums; }
+            td.error code { font-size:13px; }
+            td time { white-space:nowrap; }
             dl.spec { display:grid; grid-template-columns:max-content 1fr; gap:6px 16px; background:#fff; padding:12px; border:1px solid var(--line); border-radius:6px; }
             dl.spec dt { font-weight:600; } dl.spec dd { margin:0; word-break:break-all; }
             form.inline { display:inline; }

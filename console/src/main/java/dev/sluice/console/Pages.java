@@ -2,6 +2,7 @@ package dev.sluice.console;
 
 import dev.sluice.DeadLetter;
 import dev.sluice.DeadLetterReason;
+import dev.sluice.ErrorCode;
 import dev.sluice.QueueDepth;
 import dev.sluice.QueueSpec;
 import dev.sluice.QueueStats;
@@ -15,16 +16,22 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.net.URI;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Locale;
 import java.util.TreeMap;
 
 /** The console's pages as HTML strings: what each page shows, nothing of how requests are checked. */
 final class Pages {
     /** The most payload bytes a data page shows. */
     static final int MAX_SHOWN_BYTES = 64 * 1024;
+    private static final DateTimeFormatter SECONDS_UTC = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     private Pages() {
     }
@@ -43,47 +50,68 @@ final class Pages {
         return Html.page("Log in", null, null, body);
     }
 
-    /** The overview row of one queue. */
-    record Row(ConsoleQueue queue, Optional<QueueStats> stats, String error, List<DepthSampler.Sample> samples, int slots) {
+    /**
+     * The overview row of one queue: its stats now, or the error class of the failed read; its samples; whether
+     * handled and failed totals are sampled (then the row has rates).
+     */
+    record Row(ConsoleQueue queue, Optional<QueueStats> stats, ErrorCode error, List<DepthSampler.Sample> samples,
+               boolean rates) {
     }
 
-    static String overview(Principal who, String csrf, List<Row> rows, Duration interval) {
+    static String overview(Principal who, String csrf, List<Row> rows, Duration interval, Instant now) {
+        boolean rates = rows.stream().anyMatch(Row::rates);
+        int columns = rates ? 9 : 7;
         StringBuilder b = new StringBuilder("<h1>Queues</h1><div class=\"table-wrap\"><table><caption class=\"skip\">Queues"
                 + " and their dead-letter queues</caption><thead><tr><th scope=\"col\">Queue</th>"
                 + "<th scope=\"col\" class=\"num\">Waiting</th><th scope=\"col\" class=\"num\">In flight</th>"
                 + "<th scope=\"col\" class=\"num hide-narrow\">Delayed</th><th scope=\"col\" class=\"hide-narrow\">Oldest</th>"
-                + "<th scope=\"col\" class=\"hide-narrow\">Depth, last hour</th><th scope=\"col\" class=\"num\">Dead letters</th>"
-                + "<th scope=\"col\" class=\"hide-narrow\">Dead letters, last hour</th></tr></thead><tbody>");
+                + (rates ? "<th scope=\"col\" class=\"num hide-narrow\">Handled/min</th>"
+                        + "<th scope=\"col\" class=\"num hide-narrow\">Failed/min</th>" : "")
+                + "<th scope=\"col\" class=\"hide-narrow\">Depth trend</th><th scope=\"col\" class=\"num\">Dead letters</th>"
+                + "<th scope=\"col\" class=\"hide-narrow\">DLQ trend</th></tr></thead><tbody>");
         for (Row r : rows) {
             String name = r.queue().name();
             b.append("<tr data-queue=\"").append(Html.escape(name)).append("\"><th scope=\"row\"><a href=\"/queues/")
                     .append(Html.url(name)).append("\">").append(Html.escape(name)).append("</a></th>");
             if (r.stats().isEmpty()) {
-                b.append("<td colspan=\"7\" class=\"error\">cannot read the queue: ").append(Html.escape(r.error())).append("</td></tr>");
+                b.append("<td colspan=\"").append(columns).append("\" class=\"error\">cannot read the queue: broker unreachable (see"
+                        + " the console's log); error code <code>").append(r.error()).append("</code></td></tr>");
                 continue;
             }
             QueueDepth q = r.stats().get().queue();
             QueueDepth d = r.stats().get().deadLetterQueue();
-            List<Long> depth = r.samples().stream().map(DepthSampler.Sample::depth).toList();
-            List<Long> dead = r.samples().stream().map(DepthSampler.Sample::deadLetters).toList();
+            List<DepthSampler.Sample> samples = r.samples();
+            Duration span = samples.size() < 2 ? Duration.ZERO
+                    : Duration.between(samples.get(0).at(), samples.get(samples.size() - 1).at());
+            List<Long> depth = samples.stream().map(DepthSampler.Sample::depth).toList();
+            List<Long> dead = samples.stream().map(DepthSampler.Sample::deadLetters).toList();
             long deadNow = DepthSampler.count(d);
             b.append("<td class=\"num\">").append(n(q.visible().isPresent() ? q.visible().getAsLong() : -1)).append("</td>")
                     .append("<td class=\"num\">").append(n(q.inFlight().isPresent() ? q.inFlight().getAsLong() : -1)).append("</td>")
                     .append("<td class=\"num hide-narrow\">").append(n(q.delayed().isPresent() ? q.delayed().getAsLong() : -1)).append("</td>")
-                    .append("<td class=\"hide-narrow\">").append(q.oldestAge().map(Pages::age).orElse("—")).append("</td>")
-                    .append("<td class=\"hide-narrow\">").append(Sparkline.svg(depth, r.slots(), name + " depth")).append("</td>")
+                    .append("<td class=\"hide-narrow oldest\">").append(q.oldestAge().map(a -> ago(a, now)).orElse("—")).append("</td>");
+            if (rates) {
+                Optional<DepthSampler.Rates> rate = r.rates() ? DepthSampler.rates(samples) : Optional.empty();
+                b.append("<td class=\"num hide-narrow rate-handled\">").append(rate.map(x -> perMinute(x.handled())).orElse("—"))
+                        .append("</td><td class=\"num hide-narrow rate-failed\">").append(rate.map(x -> perMinute(x.failed())).orElse("—"))
+                        .append("</td>");
+            }
+            b.append("<td class=\"hide-narrow\">").append(Sparkline.svg(depth, span, name + " depth")).append("</td>")
                     .append("<td class=\"num\"><a class=\"dlq-count\" href=\"/queues/").append(Html.url(name))
                     .append("/dead-letters\" aria-label=\"").append(Html.escape(name)).append(" dead letters\">")
                     .append(n(deadNow)).append("</a></td>")
-                    .append("<td class=\"hide-narrow\">").append(Sparkline.svg(dead, r.slots(), name + " dead letters"))
+                    .append("<td class=\"hide-narrow\">").append(Sparkline.svg(dead, span, name + " dead letters"))
                     .append("</td></tr>");
             String note = (q.note() + " " + d.note()).trim();
             if (!note.isEmpty()) {
-                b.append("<tr><td></td><td colspan=\"7\" class=\"note\">").append(Html.escape(note)).append("</td></tr>");
+                b.append("<tr><td></td><td colspan=\"").append(columns).append("\" class=\"note\">").append(Html.escape(note))
+                        .append("</td></tr>");
             }
         }
         b.append("</tbody></table></div><p class=\"note\">Counts as the broker reports them now; the charts are sampled by"
-                + " this console every ").append(interval.toSeconds()).append(" s since it started.</p>");
+                + " this console every ").append(interval.toSeconds()).append(" s since it started (at most the last hour).")
+                .append(rates ? " Handled and failed per minute: over the last sampling interval, from the metrics"
+                        + " (failed: retried or dead-lettered)." : "").append("</p>");
         return Html.page("Queues", who, csrf, b.toString());
     }
 
@@ -177,13 +205,13 @@ final class Pages {
         if (e != null) {
             b.append(dt("Type", e.getType())).append(dt("Source", e.getSource().toString())).append(dt("Event id", e.getId()));
             if (e.getSubject() != null) b.append(dt("Subject", e.getSubject()));
-            if (e.getTime() != null) b.append(dt("Time", e.getTime().toString()));
+            if (e.getTime() != null) b.append(dtHtml("Time", time(e.getTime().toInstant())));
             if (e.getDataContentType() != null) b.append(dt("Data content type", e.getDataContentType()));
         } else {
             b.append(dt("Decode error", d.decodeError()));
         }
         d.reason().ifPresentOrElse(r -> b.append(dt("Reason", r.summary()))
-                        .append(dt("First failure", time(r.firstFailure()))).append(dt("Last failure", time(r.lastFailure())))
+                        .append(dtHtml("First failure", time(r.firstFailure()))).append(dtHtml("Last failure", time(r.lastFailure())))
                         .append(dt("Source queue", r.sourceQueue())),
                 () -> b.append(dt("Reason", "none recorded (moved by the broker's own redrive policy)")));
         b.append("</dl><h2>Attributes</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Name</th>")
@@ -254,7 +282,11 @@ final class Pages {
     }
 
     private static String dt(String term, String value) {
-        return "<dt>" + Html.escape(term) + "</dt><dd>" + Html.escape(value) + "</dd>";
+        return dtHtml(term, Html.escape(value));
+    }
+
+    private static String dtHtml(String term, String html) {
+        return "<dt>" + Html.escape(term) + "</dt><dd>" + html + "</dd>";
     }
 
     private static String n(long v) {
@@ -270,15 +302,30 @@ final class Pages {
         return id.length() > 24 ? id.substring(0, 24) + "…" : id;
     }
 
-    private static String time(Instant t) {
-        return t == null ? "—" : t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    /** {@code <time>} showing {@code t} to the second in UTC ("2026-11-28 20:24:31Z"), the full instant in its attribute. */
+    static String time(Instant t) {
+        if (t == null) return "—";
+        return "<time datetime=\"" + t + "\">" + SECONDS_UTC.format(t) + "</time>";
     }
 
-    private static String age(Duration d) {
-        long s = d.toSeconds();
+    /** "3 min ago": the time {@code age} before {@code now}, the instant in the {@code <time>} attribute and title. */
+    static String ago(Duration age, Instant now) {
+        Instant then = now.minus(age).truncatedTo(ChronoUnit.SECONDS);
+        return "<time datetime=\"" + then + "\" title=\"" + SECONDS_UTC.format(then) + "\">" + duration(age) + " ago</time>";
+    }
+
+    /** A duration to the unit that matters: "45 s", "12 min", "3 h". */
+    static String duration(Duration d) {
+        long s = Math.max(0, d.toSeconds());
         if (s < 120) return s + " s";
         if (s < 7200) return (s / 60) + " min";
         return (s / 3600) + " h";
+    }
+
+    /** "12/min", "0.5/min": one decimal under ten. */
+    static String perMinute(double rate) {
+        if (rate >= 10) return Math.round(rate) + "/min";
+        return String.format(Locale.ROOT, "%.1f/min", rate);
     }
 
     /** UTF-8 text as is, else every byte as hex. At most {@link #MAX_SHOWN_BYTES}. */

@@ -95,6 +95,7 @@ public final class SluiceConsole implements AutoCloseable {
         private int port = ConsoleSettings.DEFAULT_PORT;
         private Duration sampleInterval = Duration.ofSeconds(15);
         private Clock clock = Clock.systemUTC();
+        private OutcomeTotals outcomeTotals;
 
         private Builder(Sluice sluice) {
             this.sluice = Objects.requireNonNull(sluice, "sluice");
@@ -143,7 +144,17 @@ public final class SluiceConsole implements AutoCloseable {
             return this;
         }
 
-        /** The clock sessions and ID tokens are checked against. */
+        /**
+         * Where each queue's handled and failed totals come from (read alongside depth): the overview then shows
+         * handled and failed per minute. With {@code sluice-micrometer}: {@code outcomeTotals(MicrometerTotals.of(metrics))}
+         * with the {@code SluiceMetrics} registered on the console's {@code Sluice}. Default: none, no rates.
+         */
+        public Builder outcomeTotals(OutcomeTotals v) {
+            outcomeTotals = Objects.requireNonNull(v, "outcomeTotals");
+            return this;
+        }
+
+        /** The clock sessions, ID tokens, login throttling and samples are read against. */
         public Builder clock(Clock v) {
             clock = Objects.requireNonNull(v, "clock");
             return this;
@@ -181,7 +192,7 @@ public final class SluiceConsole implements AutoCloseable {
                         + " is an operator; listening on 127.0.0.1 only");
             }
             Authenticator authenticator = insecureNoAuth ? Authenticator.none() : Authenticator.of(auth, clock);
-            DepthSampler sampler = new DepthSampler(sluice, queues, sampleInterval);
+            DepthSampler sampler = new DepthSampler(sluice, queues, sampleInterval, outcomeTotals, clock);
             QueuedThreadPool threads = new QueuedThreadPool(16, 2);
             threads.setName("sluice-console");
             Server server = new Server(threads);
@@ -196,7 +207,7 @@ public final class SluiceConsole implements AutoCloseable {
             connector.setIdleTimeout(30_000);
             server.addConnector(connector);
             server.setHandler(new ConsoleHandler(sluice, queues, authenticator, insecureNoAuth,
-                    auth instanceof ConsoleAuth.Oidc, new Sessions(clock), sampler, sampleInterval));
+                    auth instanceof ConsoleAuth.Oidc, new Sessions(clock), sampler, sampleInterval, new LoginThrottle(clock), clock));
             SluiceConsole console = new SluiceConsole(server, connector, sampler, authenticator);
             try {
                 server.start();

@@ -50,7 +50,7 @@ class ConsoleBrowserTest {
         }
         shop = new Shop();
         console = SluiceConsole.builder(shop.sluice).queue("orders", shop.orders).host("127.0.0.1").port(0)
-                .sampleInterval(Duration.ofSeconds(1)).auth(ConsoleAuth.tokens(ConsoleHttpTest.VIEWER, ConsoleHttpTest.OPERATOR))
+                .sampleInterval(Duration.ofSeconds(1)).outcomeTotals(MicrometerTotals.of(shop.metrics)).auth(ConsoleAuth.tokens(ConsoleHttpTest.VIEWER, ConsoleHttpTest.OPERATOR))
                 .start();
         base = "http://127.0.0.1:" + console.port();
         profile = Files.createTempDirectory("sluice-chromium-");
@@ -80,19 +80,31 @@ class ConsoleBrowserTest {
 
     @Test
     void aViewerReadsAnOperatorRedrivesAFilteredSetAndTheWorkerHandlesIt() throws Exception {
-        shop.deadLetter(3, 2);
+        shop.deadLetter(1, 0);
 
         // anonymous: the login page, nothing else
         browser.get(base + "/");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Log in");
         shot("login");
 
+        // the overview over a few samples (one a second here): dead letters arriving in steps, orders handled
         logIn(ConsoleHttpTest.VIEWER);
-        Await.until("a sample in the charts", () -> {
+        awaitChart("orders dead letters", "1");
+        shop.deadLetter(1, 1);
+        awaitChart("orders dead letters", "3");
+        shop.handle(4);
+        shop.deadLetter(1, 1);
+        awaitChart("orders dead letters", "5");
+        Await.until("the last interval's rates", () -> {
             browser.navigate().refresh();
-            return !browser.findElements(By.cssSelector("svg.spark polyline[points*=',']")).isEmpty();
+            return !List.of("0.0/min", "—").contains(browser.findElement(By.cssSelector("td.rate-failed")).getText());
         });
         assertThat(dlqCount()).isEqualTo("5");
+        WebElement chart = browser.findElement(By.cssSelector("svg.spark[aria-label^='orders dead letters']"));
+        assertThat(chart.getAttribute("aria-label")).matches("orders dead letters \\d → 5 over \\d+ s \\(lowest \\d, highest 5\\)");
+        assertThat(chart.findElements(By.cssSelector("circle.spark-dot"))).hasSize(1);
+        assertThat(chart.findElement(By.cssSelector("path.spark-line")).getSize().getWidth())
+                .as("the line spans the chart, not a dot at its edge").isGreaterThan(Sparkline.WIDTH / 2);
         shot("overview");
 
         browser.findElement(By.linkText("orders")).click();
@@ -142,7 +154,7 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("redrive-matching")).click();
         assertThat(browser.findElement(By.id("result")).getText()).startsWith("3 moved back");
         shot("redriven");
-        Await.until("the worker handled the redriven orders", () -> shop.handled.size() == 3);
+        Await.until("the worker handled the redriven orders", () -> shop.handled.size() == 4 + 3);
 
         browser.get(base + "/");
         assertThat(dlqCount()).isEqualTo("2");
@@ -156,11 +168,22 @@ class ConsoleBrowserTest {
 
         // at phone width nothing overflows sideways
         browser.manage().window().setSize(new Dimension(390, 844));
-        browser.get(base + "/queues/orders/dead-letters");
-        Long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
-        assertThat(overflow).isLessThanOrEqualTo(0L);
-        shot("dead-letters-phone");
+        for (String page : List.of("dead-letters", "overview")) {
+            browser.get(base + (page.equals("overview") ? "/" : "/queues/orders/dead-letters"));
+            Long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            assertThat(overflow).as(page).isLessThanOrEqualTo(0L);
+            shot(page + "-phone");
+        }
+    }
+
+    /** Refreshes the overview until the chart of {@code what} ends at {@code last}. */
+    private void awaitChart(String what, String last) {
+        Await.until(what + " at " + last, () -> {
+            browser.navigate().refresh();
+            return browser.findElements(By.cssSelector("svg.spark[aria-label^='" + what + " ']")).stream()
+                    .anyMatch(e -> e.getAttribute("aria-label").matches(".* → " + last + " over .*"));
+        });
     }
 
     private void logIn(String token) {

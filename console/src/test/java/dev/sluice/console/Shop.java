@@ -4,7 +4,9 @@ import dev.sluice.PermanentFailureException;
 import dev.sluice.QueueSpec;
 import dev.sluice.core.Sluice;
 import dev.sluice.testkit.Await;
+import dev.sluice.micrometer.SluiceMetrics;
 import dev.sluice.worker.Worker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +20,9 @@ final class Shop implements AutoCloseable {
     static final String PLACED = "order.placed";
     static final String INVOICE = "invoice.sent";
 
-    final Sluice sluice = Sluice.create();
+    /** What the worker did, as Micrometer counts it (for the console's rates). */
+    final SluiceMetrics metrics = SluiceMetrics.of(new SimpleMeterRegistry());
+    final Sluice sluice = Sluice.builder().listener(metrics).build();
     final QueueSpec orders = QueueSpec.builder("mem://orders").maxDeliveryAttempts(3).build();
     final AtomicBoolean paymentsDown = new AtomicBoolean(true);
     final Set<String> handled = ConcurrentHashMap.newKeySet();
@@ -46,6 +50,17 @@ final class Shop implements AutoCloseable {
             sluice.publisher(orders.uri()).publish(INVOICE, Map.of("invoice", "i-" + i)).join();
         }
         Await.until("the dead letters", () -> dlqDepth() == before + placed + invoices);
+    }
+
+    /** With payments up for a moment, {@code placed} orders (without card data) are published and handled. */
+    void handle(int placed) throws InterruptedException {
+        int before = handled.size();
+        paymentsDown.set(false);
+        for (int i = 0; i < placed; i++) {
+            sluice.publisher(orders.uri()).publish(PLACED, Map.of("order", "ok-" + i)).join();
+        }
+        Await.until("the orders handled", () -> handled.size() == before + placed);
+        paymentsDown.set(true);
     }
 
     long dlqDepth() {

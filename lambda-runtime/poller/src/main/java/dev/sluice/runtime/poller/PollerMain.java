@@ -77,7 +77,8 @@ public final class PollerMain implements AutoCloseable {
         }
         if (config.console().enabled()) {
             try {
-                PollerConsole.Started started = PollerConsole.start(runtime.sluice(), config);
+                PollerConsole.Started started = PollerConsole.start(runtime.sluice(), config,
+                        metrics.map(MetricsEndpoint::listener));
                 poller.console = started.console();
                 poller.consolePort = started.port();
             } catch (RuntimeException e) {

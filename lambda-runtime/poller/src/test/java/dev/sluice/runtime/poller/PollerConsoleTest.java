@@ -42,6 +42,26 @@ class PollerConsoleTest {
     }
 
     @Test
+    void withMetricsOnTheOverviewShowsHandledAndFailedRatesFromThePollersCounters() throws Exception {
+        Map<String, String> env = TestConfigs.env("mem://orders");
+        env.put("SLUICE_METRICS_HOST", "127.0.0.1");
+        env.put("SLUICE_METRICS_PORT", "0");
+        env.put("SLUICE_CONSOLE", "on");
+        env.put("SLUICE_CONSOLE_HOST", "127.0.0.1");
+        env.put("SLUICE_CONSOLE_PORT", "0");
+        env.put("SLUICE_CONSOLE_VIEWER_TOKEN", VIEWER);
+        try (PollerMain poller = PollerMain.start(TestConfigs.config(env), Sluice.builder(), List.of())) {
+            int port = poller.consolePort().orElseThrow();
+            // the columns appear once the console reads the poller's counters; the numbers come with the second sample
+            assertThat(get(port, VIEWER).body()).contains("Handled/min").contains("Failed/min");
+        }
+        env.put("SLUICE_METRICS", "off");
+        try (PollerMain poller = PollerMain.start(TestConfigs.config(env), Sluice.builder(), List.of())) {
+            assertThat(get(poller.consolePort().orElseThrow(), VIEWER).body()).doesNotContain("Handled/min");
+        }
+    }
+
+    @Test
     void refusesToStartTheConsoleWithoutAnAuthMode() {
         Map<String, String> env = TestConfigs.env("mem://orders");
         env.put("SLUICE_METRICS", "off");
