@@ -1,6 +1,7 @@
 package dev.sluice.core;
 
 import dev.sluice.DeadLetter;
+import dev.sluice.DeadLetterFilter;
 import dev.sluice.DeadLetterReason;
 import dev.sluice.QueueSpec;
 import dev.sluice.Redaction;
@@ -17,24 +18,40 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dead letters of one queue, as portable operations every driver supports: peek at them with their
- * reasons, and redrive them (all, or those a filter picks) back to the source queue. Obtain with
- * {@link Sluice#deadLetters(URI)} (the queue's URI is enough) or {@link Sluice#deadLetters(QueueSpec)}.
+ * The dead letters of one queue, as portable operations every driver supports: browse them with their reasons, a
+ * page at a time; count, redrive (back to the source queue) or purge those a filter picks, with progress and a
+ * safe way to stop. Obtain with {@link Sluice#deadLetters(URI)} (the queue's URI is enough) or
+ * {@link Sluice#deadLetters(QueueSpec)}. The DLQ's depth comes from {@link Sluice#stats(QueueSpec)}.
  *
- * <p>Both operations read the DLQ by receiving with a lease, so a dead letter being looked at is invisible
- * to other readers for that time; what is not moved is released at the end.
+ * <p><b>What an operation costs.</b> Every operation reads the DLQ by receiving with a lease (batches of the
+ * driver's {@code maxBatchSize}; one more receive, waiting up to a second, finds the end), so a dead letter being
+ * read is invisible to other readers until the operation returns. Each dead letter is read once per operation:
+ * those not moved or deleted stay leased (the operation keeps their receipt handles and ids, never their bodies)
+ * and are released at the end, one release call each. Bodies are held only for the batch in hand and, for
+ * {@link #browse}, the page returned. An operation that takes longer than the DLQ's lease (SQS: its visibility
+ * timeout) sees letters whose lease ended come back; they are not read twice, and the operation ends at the first
+ * receive that brings nothing new. With a filter on message ids, it ends as soon as all were read.
+ *
+ * <p>Pages are as stable as the broker's receive order: on {@code mem://} and FIFO queues a page is the same on
+ * each call while nothing changes; on brokers that receive in no fixed order (SQS standard, Pub/Sub) a dead letter
+ * may show on two pages or on none. A redrive or purge reads everything once, so it misses nothing.
  */
 public final class DeadLetters {
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
     private static final Duration WAIT = Duration.ofSeconds(1);
+    private static final byte[] NO_BODY = new byte[0];
 
     private final URI sourceUri;
     private final QueueDriver source;
@@ -55,47 +72,93 @@ public final class DeadLetters {
         return deadLetterQueue.uri();
     }
 
+    /** The queue whose dead letters these are: where a redrive sends them. */
+    public URI sourceUri() {
+        return sourceUri;
+    }
+
     /**
-     * Up to {@code max} dead letters, left in the queue. On an ordered dead-letter queue (an SQS FIFO DLQ
-     * into which the broker moved several messages of one group), a held message hides the later ones of
-     * its key; those are given back and read again until no new dead letter turns up.
+     * Up to {@code max} dead letters, left in the queue: {@code browse(DeadLetterFilter.all(), 0, max).letters()}.
+     * On an ordered dead-letter queue (an SQS FIFO DLQ into which the broker moved several messages of one group),
+     * a held message hides the later ones of its key; those are given back and read again until no new dead letter
+     * turns up.
      */
     public List<DeadLetter> peek(int max) throws InterruptedException {
-        Map<String, InboundMessage> held = new LinkedHashMap<>();
-        Map<String, DeadLetter> seen = new LinkedHashMap<>();
-        boolean foundSinceRelease = true;
-        try {
-            while (seen.size() < max) {
-                int n = Math.min(max - seen.size(), deadLetterQueue.capabilities().maxBatchSize());
-                List<InboundMessage> got = deadLetterQueue.receive(n, WAIT);
-                if (got.isEmpty()) {
-                    List<InboundMessage> keyed = held.values().stream().filter(m -> m.orderingKey() != null).toList();
-                    if (keyed.isEmpty() || !foundSinceRelease) break;
-                    keyed.forEach(m -> release(held.remove(m.messageId())));
-                    foundSinceRelease = false;
-                    continue;
-                }
+        return browse(DeadLetterFilter.all(), 0, max).letters();
+    }
+
+    /** Up to {@code max} of the dead letters {@code filter} accepts, left in the queue. */
+    public List<DeadLetter> peek(Predicate<DeadLetter> filter, int max) throws InterruptedException {
+        return browse(filter, 0, max).letters();
+    }
+
+    /**
+     * One page of the dead letters {@code filter} accepts: skips the first {@code skip}, returns the next
+     * {@code max} (bodies included), and reads one more to tell whether there is a next page. Leaves them all in
+     * the queue. Cost: every dead letter up to the end of the page is received and leased until this returns
+     * (about {@code (skip + max + 1) / maxBatchSize} receives when all match), then released; only the page's
+     * bodies are kept.
+     *
+     * @throws IllegalArgumentException when {@code skip} is negative or {@code max} is not positive
+     */
+    public Page browse(Predicate<DeadLetter> filter, int skip, int max) throws InterruptedException {
+        if (skip < 0) throw new IllegalArgumentException("skip is " + skip + "; it must be 0 or more");
+        if (max < 1) throw new IllegalArgumentException("max is " + max + "; it must be 1 or more");
+        List<DeadLetter> page = new ArrayList<>();
+        int matched = 0;
+        boolean more = false;
+        try (Reader reader = new Reader(filter)) {
+            read:
+            while (true) {
+                int room = skip + max + 1 - matched;
+                List<InboundMessage> got = reader.next(Math.min(room, batchSize()));
+                if (got.isEmpty()) break;
                 for (InboundMessage m : got) {
-                    held.put(m.messageId(), m);
-                    if (!seen.containsKey(m.messageId())) {
-                        seen.put(m.messageId(), toDeadLetter(m));
-                        foundSinceRelease = true;
+                    reader.hold(m);
+                    DeadLetter d = toDeadLetter(m);
+                    if (!filter.test(d)) continue;
+                    matched++;
+                    if (matched > skip + max) {
+                        more = true;
+                        break read;
                     }
+                    if (matched > skip) page.add(d);
                 }
             }
-            return List.copyOf(seen.values());
-        } finally {
-            held.values().forEach(this::release);
+        }
+        return new Page(List.copyOf(page), skip, more);
+    }
+
+    /**
+     * Hands each dead letter {@code filter} accepts to {@code visitor}, once, until the visitor returns false or
+     * the DLQ has no more; leaves them all in the queue. Holds no body beyond the batch in hand, so it suits a
+     * dump of any size. Returns how many the visitor was given.
+     */
+    public long scan(Predicate<DeadLetter> filter, Predicate<DeadLetter> visitor) throws InterruptedException {
+        long visited = 0;
+        try (Reader reader = new Reader(filter)) {
+            while (true) {
+                List<InboundMessage> got = reader.next(batchSize());
+                if (got.isEmpty()) return visited;
+                for (InboundMessage m : got) {
+                    reader.hold(m);
+                    DeadLetter d = toDeadLetter(m);
+                    if (!filter.test(d)) continue;
+                    visited++;
+                    if (!visitor.test(d)) return visited;
+                }
+            }
         }
     }
 
-    private void release(InboundMessage m) {
-        deadLetterQueue.nack(m, Duration.ZERO);
+    /** How many dead letters {@code filter} accepts (what a redrive or purge with it would take): a dry run. */
+    public long count(Predicate<DeadLetter> filter) throws InterruptedException {
+        return scan(filter, d -> true);
     }
 
     /** Moves every dead letter back to the source queue. */
     public RedriveResult redriveAll() throws InterruptedException {
-        return redrive(d -> true);
+        return redrive(DeadLetterFilter.all());
     }
 
     /**
@@ -104,30 +167,173 @@ public final class DeadLetters {
      * the source queue took it.
      */
     public RedriveResult redrive(Predicate<DeadLetter> filter) throws InterruptedException {
-        List<InboundMessage> kept = new ArrayList<>();
-        int moved = 0;
-        int notDeleted = 0;
-        try {
+        return redrive(filter, p -> { }, () -> false);
+    }
+
+    /**
+     * As {@link #redrive(Predicate)}, reporting {@link Progress} after each batch and checking {@code cancelled}
+     * (and the thread's interrupt status) before each: a cancelled redrive finishes the batch in hand (sent to the
+     * source queue, then deleted from the DLQ) and stops, so no dead letter is in both queues or in neither; the
+     * result says what moved and that it was cancelled (an interrupt is left set). The DLQ deletes of a batch run
+     * to the end even when interrupted. Prefer {@code cancelled} to an interrupt all the same: an interrupt that
+     * lands during the send to the source queue may fail that call, and the batch then stays in the DLQ (or, if
+     * the broker took it before the interrupt was seen, is in both queues, counted in
+     * {@link RedriveResult#notDeleted()}... only when the delete failed; see there).
+     */
+    public RedriveResult redrive(Predicate<DeadLetter> filter, Consumer<Progress> progress, BooleanSupplier cancelled)
+            throws InterruptedException {
+        long seen = 0;
+        long moved = 0;
+        long kept = 0;
+        long notDeleted = 0;
+        boolean stopped = false;
+        try (Reader reader = new Reader(filter)) {
             while (true) {
-                List<InboundMessage> got = deadLetterQueue.receive(deadLetterQueue.capabilities().maxBatchSize(), WAIT);
+                if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                    stopped = true;
+                    break;
+                }
+                List<InboundMessage> got;
+                try {
+                    got = reader.next(batchSize());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stopped = true;
+                    break;
+                }
                 if (got.isEmpty()) break;
                 List<InboundMessage> chosen = new ArrayList<>();
                 for (InboundMessage m : got) {
-                    (filter.test(toDeadLetter(m)) ? chosen : kept).add(m);
+                    if (filter.test(toDeadLetter(m))) {
+                        chosen.add(m);
+                    } else {
+                        reader.hold(m);
+                        kept++;
+                    }
                 }
-                int[] counts = move(chosen, kept);
-                moved += counts[0];
-                notDeleted += counts[1];
+                seen += got.size();
+                Moved result = move(chosen, reader);
+                moved += result.moved();
+                notDeleted += result.notDeleted();
+                kept += result.refused();
+                progress.accept(new Progress(seen, moved, kept));
             }
-        } finally {
-            kept.forEach(m -> deadLetterQueue.nack(m, Duration.ZERO));
         }
-        return new RedriveResult(moved, kept.size(), notDeleted);
+        return new RedriveResult(Math.toIntExact(moved), Math.toIntExact(kept), Math.toIntExact(notDeleted), stopped);
     }
 
-    /** Sends back, then deletes; returns {moved, sent back but not deleted}. */
-    private int[] move(List<InboundMessage> chosen, List<InboundMessage> kept) throws InterruptedException {
-        if (chosen.isEmpty()) return new int[] {0, 0};
+    /** Deletes every dead letter {@code filter} accepts; returns how many were deleted. */
+    public long purge(Predicate<DeadLetter> filter) throws InterruptedException {
+        return purge(filter, p -> { }, () -> false);
+    }
+
+    /**
+     * As {@link #purge(Predicate)}, reporting {@link Progress} ({@code done}: deleted) after each batch and checking
+     * {@code cancelled} (and the thread's interrupt status) before each; a cancelled purge finishes the batch in
+     * hand. Deletes go through the broker-call retry; a delete that fails for good (its lease ended) is logged and
+     * the dead letter stays.
+     */
+    public long purge(Predicate<DeadLetter> filter, Consumer<Progress> progress, BooleanSupplier cancelled)
+            throws InterruptedException {
+        long seen = 0;
+        long deleted = 0;
+        long kept = 0;
+        try (Reader reader = new Reader(filter)) {
+            while (!cancelled.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
+                List<InboundMessage> got = reader.next(batchSize());
+                if (got.isEmpty()) break;
+                List<InboundMessage> chosen = new ArrayList<>();
+                for (InboundMessage m : got) {
+                    if (filter.test(toDeadLetter(m))) {
+                        chosen.add(m);
+                    } else {
+                        reader.hold(m);
+                        kept++;
+                    }
+                }
+                seen += got.size();
+                List<AckFailure> failures = chosen.isEmpty() ? List.of() : retry.ack(deadLetterQueue, chosen);
+                for (AckFailure f : failures) {
+                    log.warn("dead letter {} could not be deleted from {} ({}: {}); it stays", f.message().messageId(),
+                            Redaction.uri(deadLetterQueue.uri()), f.error().code(), f.error().message());
+                }
+                deleted += chosen.size() - failures.size();
+                kept += failures.size();
+                progress.accept(new Progress(seen, deleted, kept));
+            }
+        }
+        return deleted;
+    }
+
+    private int batchSize() {
+        return deadLetterQueue.capabilities().maxBatchSize();
+    }
+
+    private void release(InboundMessage m) {
+        try {
+            deadLetterQueue.nack(m, Duration.ZERO);
+        } catch (RuntimeException e) {
+            log.warn("dead letter {} on {} could not be released ({}); it is visible again when its lease ends",
+                    m.messageId(), Redaction.uri(deadLetterQueue.uri()), e.toString());
+        }
+    }
+
+    /**
+     * Reads the DLQ once through: hands out each dead letter the first time it is received, keeps the receipt
+     * handles (never the bodies) of those held, and releases them on close.
+     */
+    private final class Reader implements AutoCloseable {
+        private final Map<String, InboundMessage> held = new LinkedHashMap<>();
+        private final Set<String> seen = new HashSet<>();
+        private final Set<String> wanted;
+        private boolean foundSinceRelease = true;
+
+        Reader(Predicate<DeadLetter> filter) {
+            wanted = filter instanceof DeadLetterFilter f ? f.messageIds() : Set.of();
+        }
+
+        /** Up to {@code n} dead letters not handed out before; empty at the end. */
+        List<InboundMessage> next(int n) throws InterruptedException {
+            while (true) {
+                if (!wanted.isEmpty() && seen.containsAll(wanted)) return List.of();
+                List<InboundMessage> fresh = new ArrayList<>();
+                for (InboundMessage m : deadLetterQueue.receive(n, WAIT)) {
+                    if (seen.add(m.messageId())) fresh.add(m);
+                    else hold(m);
+                }
+                if (!fresh.isEmpty()) {
+                    foundSinceRelease = true;
+                    return fresh;
+                }
+                List<InboundMessage> keyed = held.values().stream().filter(m -> m.orderingKey() != null).toList();
+                if (keyed.isEmpty() || !foundSinceRelease) return List.of();
+                for (InboundMessage m : keyed) release(held.remove(m.messageId()));
+                foundSinceRelease = false;
+            }
+        }
+
+        /** Keeps {@code m} leased until the end, by its handle alone. */
+        void hold(InboundMessage m) {
+            held.put(m.messageId(), new InboundMessage(m.messageId(), NO_BODY, Map.of(), m.orderingKey(), m.attempt(),
+                    m.publishTime(), m.ackHandle(), null));
+        }
+
+        /** Releases what is held; with the interrupt status cleared meanwhile, so an interrupt does not fail the calls. */
+        @Override
+        public void close() {
+            boolean interrupted = Thread.interrupted();
+            try {
+                held.values().forEach(DeadLetters.this::release);
+                held.clear();
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Sends back, then deletes; what the source queue refused is held by {@code reader}. */
+    private Moved move(List<InboundMessage> chosen, Reader reader) {
+        if (chosen.isEmpty()) return new Moved(0, 0, 0);
         List<OutboundMessage> out = new ArrayList<>();
         for (InboundMessage m : chosen) {
             Map<String, String> attributes = new HashMap<>(m.attributes());
@@ -138,19 +344,36 @@ public final class DeadLetters {
                     source.capabilities().ordering() ? key : null,
                     source.capabilities().deduplication() ? "redrive-" + m.messageId() : null, Duration.ZERO));
         }
-        List<SendResult> results = source.send(out);
+        List<SendResult> results;
+        try {
+            results = source.send(out);
+        } catch (RuntimeException e) {
+            chosen.forEach(reader::hold);
+            throw e;
+        }
         List<InboundMessage> delete = new ArrayList<>();
+        int refused = 0;
         for (int i = 0; i < chosen.size(); i++) {
-            if (i < results.size() && results.get(i).succeeded()) delete.add(chosen.get(i));
-            else kept.add(chosen.get(i));
+            if (i < results.size() && results.get(i).succeeded()) {
+                delete.add(chosen.get(i));
+            } else {
+                reader.hold(chosen.get(i));
+                refused++;
+            }
         }
         int notDeleted = delete.isEmpty() ? 0 : deleteWithRetries(delete);
-        return new int[] {delete.size() - notDeleted, notDeleted};
+        return new Moved(delete.size() - notDeleted, notDeleted, refused);
     }
 
-    /** Deletes from the DLQ through the one retry loop; returns how many could not be deleted. */
-    private int deleteWithRetries(List<InboundMessage> delete) throws InterruptedException {
-        List<AckFailure> failures = retry.ack(deadLetterQueue, delete);
+    private record Moved(int moved, int notDeleted, int refused) {
+    }
+
+    /**
+     * Deletes from the DLQ through the one retry loop, to the end even when interrupted (the source queue has
+     * them already); returns how many could not be deleted.
+     */
+    private int deleteWithRetries(List<InboundMessage> delete) {
+        List<AckFailure> failures = retry.ackToTheEnd(deadLetterQueue, delete);
         for (AckFailure f : failures) {
             log.warn("dead letter {} was sent back to {} but could not be deleted from {} ({}: {}); a later redrive"
                     + " sends it again", f.message().messageId(), Redaction.uri(sourceUri), Redaction.uri(deadLetterQueue.uri()), f.error().code(),
@@ -173,13 +396,34 @@ public final class DeadLetters {
     }
 
     /**
+     * One page of a {@link #browse}.
+     *
+     * @param letters the dead letters of the page, in the order received
+     * @param skipped how many matching dead letters came before the page (the {@code skip} asked for)
+     * @param more    whether at least one more matching dead letter follows the page
+     */
+    public record Page(List<DeadLetter> letters, int skipped, boolean more) {
+    }
+
+    /**
+     * How far a redrive or purge has got, after each batch.
+     *
+     * @param seen dead letters read so far
+     * @param done of those, moved to the source queue (redrive) or deleted (purge)
+     * @param kept of those, left in the DLQ (not chosen, refused by the source queue, or not deleted)
+     */
+    public record Progress(long seen, long done, long kept) {
+    }
+
+    /**
      * What a redrive did.
      *
      * @param moved      dead letters sent back to the source queue and deleted from the DLQ
      * @param kept       dead letters left in the DLQ (not chosen, or not taken by the source queue)
      * @param notDeleted dead letters sent back to the source queue that could not be deleted from the DLQ: they
      *                   are in both queues, and a later redrive sends them again
+     * @param cancelled  whether the redrive stopped on request before reading every dead letter
      */
-    public record RedriveResult(int moved, int kept, int notDeleted) {
+    public record RedriveResult(int moved, int kept, int notDeleted, boolean cancelled) {
     }
 }

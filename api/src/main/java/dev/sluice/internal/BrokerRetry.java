@@ -78,8 +78,7 @@ public record BrokerRetry(Scheduler scheduler, int maxTries, Duration first, Dur
 
     /**
      * Acks {@code batch} through {@code driver}, trying again, after {@link #pause}, what failed retryably;
-     * returns the acks that finally failed (the worker's acknowledger and the redrive's DLQ deletes both ack
-     * this way).
+     * returns the acks that finally failed (the worker's acknowledger and the dead-letter purge both ack this way).
      */
     public List<AckFailure> ack(QueueDriver driver, List<InboundMessage> batch) throws InterruptedException {
         return ack(driver, batch, false);
@@ -92,22 +91,59 @@ public record BrokerRetry(Scheduler scheduler, int maxTries, Duration first, Dur
     public List<AckFailure> ack(QueueDriver driver, List<InboundMessage> batch, boolean deadLettered)
             throws InterruptedException {
         List<AckFailure> finalFailures = new ArrayList<>();
-        List<InboundMessage> pending = batch;
-        for (int tries = 1; !pending.isEmpty(); tries++) {
-            List<InboundMessage> again = new ArrayList<>();
-            ErrorCode code = ErrorCode.UNAVAILABLE;
-            for (AckFailure f : ackOnce(driver, pending, deadLettered)) {
-                if (retries(f.error().code(), tries)) {
-                    again.add(f.message());
-                    if (f.error().code() == ErrorCode.THROTTLED) code = ErrorCode.THROTTLED;
-                } else {
-                    finalFailures.add(f);
-                }
-            }
-            pending = again;
-            if (!pending.isEmpty()) pause(code, tries);
+        Pending pending = new Pending(batch, ErrorCode.UNAVAILABLE);
+        for (int tries = 1; !pending.messages().isEmpty(); tries++) {
+            pending = ackTry(driver, pending.messages(), deadLettered, tries, finalFailures);
+            if (!pending.messages().isEmpty()) pause(pending.code(), tries);
         }
         return finalFailures;
+    }
+
+    /**
+     * As {@link #ack}, but an interrupt does not cut it short: the tries and pauses run to the end with the
+     * interrupt status cleared, and it is set again before returning. For a batch that must be settled once
+     * begun (a redrive deletes from the DLQ what the source queue already took).
+     */
+    public List<AckFailure> ackToTheEnd(QueueDriver driver, List<InboundMessage> batch) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            List<AckFailure> finalFailures = new ArrayList<>();
+            Pending pending = new Pending(batch, ErrorCode.UNAVAILABLE);
+            for (int tries = 1; !pending.messages().isEmpty(); tries++) {
+                pending = ackTry(driver, pending.messages(), false, tries, finalFailures);
+                interrupted |= Thread.interrupted();
+                while (!pending.messages().isEmpty()) {
+                    try {
+                        pause(pending.code(), tries);
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            return finalFailures;
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One try: adds the final failures to {@code finalFailures}; returns what to try again, and why. */
+    private Pending ackTry(QueueDriver driver, List<InboundMessage> batch, boolean deadLettered, int tries,
+                           List<AckFailure> finalFailures) {
+        List<InboundMessage> again = new ArrayList<>();
+        ErrorCode code = ErrorCode.UNAVAILABLE;
+        for (AckFailure f : ackOnce(driver, batch, deadLettered)) {
+            if (retries(f.error().code(), tries)) {
+                again.add(f.message());
+                if (f.error().code() == ErrorCode.THROTTLED) code = ErrorCode.THROTTLED;
+            } else {
+                finalFailures.add(f);
+            }
+        }
+        return new Pending(again, code);
+    }
+
+    private record Pending(List<InboundMessage> messages, ErrorCode code) {
     }
 
     /** One ack call; a call that throws fails every message of it with the error's code. */

@@ -97,6 +97,35 @@ public final class SluiceMetrics implements SluiceListener {
         return registry;
     }
 
+    /**
+     * Deliveries of one queue settled so far, by outcome, across event types (from the {@value #HANDLED} counters).
+     *
+     * @param acked        handled successfully
+     * @param retried      failed and scheduled for a retry
+     * @param deadLettered moved to the dead-letter queue
+     */
+    public record Settled(long acked, long retried, long deadLettered) {
+    }
+
+    /** What the {@value #HANDLED} counters of {@code queue} (a queue URI, as given to the worker) have counted so far. */
+    public Settled settled(URI queue) {
+        URI shown = URI.create(dev.sluice.Redaction.uri(queue));   // events carry the queue as shown (no secrets)
+        long acked = 0;
+        long retried = 0;
+        long deadLettered = 0;
+        for (Map.Entry<Key, Counter> e : counters.entrySet()) {
+            Key k = e.getKey();
+            if (!k.name().equals(HANDLED) || !k.queue().equals(shown)) continue;
+            long n = (long) e.getValue().count();
+            switch (k.outcome()) {
+                case "ack" -> acked += n;
+                case "retry" -> retried += n;
+                default -> deadLettered += n;
+            }
+        }
+        return new Settled(acked, retried, deadLettered);
+    }
+
     @Override
     public void onEvent(SluiceEvent event) {
         if (event instanceof SluiceEvent.Published p) {

@@ -81,6 +81,9 @@ class SluiceMetricsTest {
         assertThat(count(SluiceMetrics.HANDLED, "sluice.outcome", "retry")).isEqualTo(3);
         assertThat(count(SluiceMetrics.HANDLED, "sluice.outcome", "dead_letter")).isEqualTo(2);
         assertThat(count(SluiceMetrics.HANDLED, "sluice.outcome", "ack", "cloudevents.event_type", "flaky")).isEqualTo(3);
+        // the same counts per queue, summed over event types (what the console's rates read)
+        assertThat(metrics.settled(spec.uri())).isEqualTo(new SluiceMetrics.Settled(13, 3, 2));
+        assertThat(metrics.settled(URI.create("mem://another"))).isEqualTo(new SluiceMetrics.Settled(0, 0, 0));
 
         assertThat(registry.find(SluiceMetrics.PROCESS_DURATION).timers().stream().mapToLong(Timer::count).sum()).isEqualTo(18);
         assertThat(registry.get(SluiceMetrics.PROCESS_DURATION).tags("sluice.outcome", "retry", "messaging.operation.name", "process")

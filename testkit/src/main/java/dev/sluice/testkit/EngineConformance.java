@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sluice.ConfigurationException;
 import dev.sluice.DeadLetter;
+import dev.sluice.DeadLetterFilter;
 import dev.sluice.DeadLetterReason;
 import dev.sluice.PermanentFailureException;
 import dev.sluice.PublishOptions;
@@ -230,6 +231,59 @@ public abstract class EngineConformance extends ConformanceCases {
             assertThat(result.moved()).isEqualTo(1);
             assertThat(redriven.await(30, TimeUnit.SECONDS)).as("the redriven event handled").isTrue();
             assertThat(sluice().deadLetters(spec).peek(10)).extracting(d -> d.event().getId()).containsExactly("again-1");
+        }
+    }
+
+    @Test
+    void deadLettersAreBrowsedCountedRedrivenAndPurgedByFilter() throws Exception {
+        QueueSpec spec = queue("dlq-ops", b -> { });
+        String other = TYPE + ".other";
+        java.time.Instant before = sluice().scheduler().now().minusSeconds(60);
+        AtomicInteger handled = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean mailUp = new java.util.concurrent.atomic.AtomicBoolean();
+        try (Worker worker = sluice().worker(spec)
+                .on(TYPE, (e, d) -> {
+                    if (!mailUp.get()) throw new PermanentFailureException("smtp down");
+                    handled.incrementAndGet();
+                })
+                .on(other, (e, d) -> {
+                    throw new PermanentFailureException("bad address");
+                }).start()) {
+            for (int i = 0; i < 3; i++) publish(spec, event("mail-" + i));
+            for (int i = 0; i < 2; i++) {
+                publish(spec, CloudEventBuilder.v1(event("addr-" + i)).withType(other).build());
+            }
+            awaitDeadLetters(spec, 5);
+            DeadLetters dead = sluice().deadLetters(spec);
+            DeadLetterFilter all = DeadLetterFilter.all();
+
+            assertThat(dead.count(all.withType(TYPE))).as("dead letters of type " + TYPE).isEqualTo(3);
+            assertThat(dead.count(all.withReasonContaining("BAD ADDRESS"))).as("reason contains, any case").isEqualTo(2);
+            assertThat(dead.count(all.withSince(before))).isEqualTo(5);
+            assertThat(dead.count(all.withSince(sluice().scheduler().now().plusSeconds(3600)))).isZero();
+
+            DeadLetters.Page first = dead.browse(all, 0, 2);
+            assertThat(first.letters()).hasSize(2);
+            assertThat(first.more()).isTrue();
+            DeadLetters.Page last = dead.browse(all, 4, 2);
+            assertThat(last.letters()).hasSize(1);
+            assertThat(last.more()).isFalse();
+            String oneId = first.letters().get(0).messageId();
+            assertThat(dead.peek(all.withMessageIds(Set.of(oneId)), 10)).extracting(DeadLetter::messageId)
+                    .containsExactly(oneId);
+
+            mailUp.set(true);
+            List<DeadLetters.Progress> progress = new CopyOnWriteArrayList<>();
+            DeadLetters.RedriveResult result = dead.redrive(all.withType(TYPE), progress::add, () -> false);
+            assertThat(result.moved()).isEqualTo(3);
+            assertThat(result.kept()).isEqualTo(2);
+            assertThat(result.cancelled()).isFalse();
+            assertThat(progress).isNotEmpty();
+            assertThat(progress.get(progress.size() - 1)).isEqualTo(new DeadLetters.Progress(5, 3, 2));
+            Await.until("the 3 redriven events handled", () -> handled.get() == 3);
+
+            assertThat(dead.purge(all.withReasonContaining("bad address"))).isEqualTo(2);
+            assertThat(dead.peek(10)).as("dead letters left after the purge").isEmpty();
         }
     }
 

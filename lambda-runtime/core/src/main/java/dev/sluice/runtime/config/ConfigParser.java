@@ -59,7 +59,74 @@ final class ConfigParser {
         }
         boolean pushAuthOff = "none".equals(v.choice(Keys.Global.PUSH_AUTH.env, "oidc", List.of("oidc", "none")));
         return new RuntimeConfig(modules, queues, pushAuth(v, pushAuthOff), port, maxBody, shutdown, pushAuthOff, http,
-                metrics(v), logs(v), keys(v, queues));
+                metrics(v), logs(v), keys(v, queues), console(v));
+    }
+
+    private ConsoleSettings console(Values v) {
+        ConsoleSettings d = ConsoleSettings.defaults();
+        boolean on = "on".equals(v.choice(Keys.Global.CONSOLE.env, "off", List.of("off", "on")));
+        String host = Optional.ofNullable(v.string(Keys.Global.CONSOLE_HOST.env)).orElse(d.host());
+        int port = v.integer(Keys.Global.CONSOLE_PORT.env, d.port(), 0, 65535);
+        Optional<String> viewer = token(v, Keys.Global.CONSOLE_VIEWER_TOKEN.env);
+        Optional<String> operator = token(v, Keys.Global.CONSOLE_OPERATOR_TOKEN.env);
+        if (viewer.isPresent() && viewer.equals(operator)) {
+            problems.add(v.origin(Keys.Global.CONSOLE_VIEWER_TOKEN.env) + " equals " + Keys.Global.CONSOLE_OPERATOR_TOKEN.env
+                    + ": give each role its own token");
+        }
+        String issuer = v.string(Keys.Global.CONSOLE_OIDC_ISSUER.env);
+        String mode = v.choice(Keys.Global.CONSOLE_AUTH.env, null, List.of("token", "oidc", "none"));
+        Optional<ConsoleSettings.Auth> auth = Optional.ofNullable(mode)
+                .map(m -> ConsoleSettings.Auth.valueOf(m.toUpperCase(java.util.Locale.ROOT)))
+                .or(() -> viewer.isPresent() || operator.isPresent() ? Optional.of(ConsoleSettings.Auth.TOKEN)
+                        : issuer != null ? Optional.of(ConsoleSettings.Auth.OIDC) : Optional.empty());
+        if (auth.orElse(null) == ConsoleSettings.Auth.TOKEN && viewer.isEmpty() && operator.isEmpty()) {
+            problems.add(v.origin(Keys.Global.CONSOLE_AUTH.env) + " is 'token', but neither "
+                    + Keys.Global.CONSOLE_VIEWER_TOKEN.env + " nor " + Keys.Global.CONSOLE_OPERATOR_TOKEN.env
+                    + " is set: set one or both (make one with: openssl rand -base64 32)");
+        }
+        if (auth.orElse(null) == ConsoleSettings.Auth.NONE && (viewer.isPresent() || operator.isPresent() || issuer != null)) {
+            problems.add(v.origin(Keys.Global.CONSOLE_AUTH.env) + " is 'none', but console credentials are set too:"
+                    + " unset one or the other");
+        }
+        Optional<ConsoleSettings.Oidc> oidc = auth.orElse(null) == ConsoleSettings.Auth.OIDC ? consoleOidc(v, issuer) : Optional.empty();
+        return new ConsoleSettings(on, host, port, auth, viewer, operator, oidc);
+    }
+
+    private Optional<String> token(Values v, String variable) {
+        String t = v.string(variable);
+        if (t == null) return Optional.empty();
+        if (t.length() < ConsoleSettings.MIN_TOKEN_LENGTH) {
+            problems.add(v.origin(variable) + " is " + t.length() + " characters long: a console token needs at least "
+                    + ConsoleSettings.MIN_TOKEN_LENGTH + " (make one with: openssl rand -base64 32)");
+        }
+        return Optional.of(t);
+    }
+
+    private Optional<ConsoleSettings.Oidc> consoleOidc(Values v, String issuer) {
+        String audience = v.string(Keys.Global.CONSOLE_OIDC_AUDIENCE.env);
+        URI jwks = v.uri(Keys.Global.CONSOLE_OIDC_JWKS_URL.env);
+        List<String> missing = new ArrayList<>();
+        if (issuer == null) missing.add(Keys.Global.CONSOLE_OIDC_ISSUER.env);
+        if (audience == null) missing.add(Keys.Global.CONSOLE_OIDC_AUDIENCE.env);
+        if (jwks == null) missing.add(Keys.Global.CONSOLE_OIDC_JWKS_URL.env);
+        List<String> operators = list(v.string(Keys.Global.CONSOLE_OIDC_OPERATORS.env));
+        List<String> viewers = list(v.string(Keys.Global.CONSOLE_OIDC_VIEWERS.env));
+        if (operators.isEmpty() && viewers.isEmpty()) {
+            missing.add(Keys.Global.CONSOLE_OIDC_OPERATORS.env + " or " + Keys.Global.CONSOLE_OIDC_VIEWERS.env);
+        }
+        if (!missing.isEmpty()) {
+            problems.add("the console's OIDC mode needs " + String.join(", ", missing)
+                    + " (the issuer, the console's client id as audience, the issuer's jwks_uri, and the claim values"
+                    + " of each role)");
+            return Optional.empty();
+        }
+        String claim = Optional.ofNullable(v.string(Keys.Global.CONSOLE_OIDC_ROLE_CLAIM.env)).orElse("groups");
+        return Optional.of(new ConsoleSettings.Oidc(issuer, audience, jwks, claim, operators, viewers));
+    }
+
+    private static List<String> list(String value) {
+        if (value == null) return List.of();
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /**

@@ -40,7 +40,19 @@ final class Keys {
         LOG_FORMAT("SLUICE_LOG_FORMAT", "sluice.log.format"),
         LOG_GCP_PROJECT("SLUICE_LOG_GCP_PROJECT", "sluice.log.gcp-project"),
         KEYRING("SLUICE_KEYRING", "sluice.keyring"),
-        KMS_KEY("SLUICE_KMS_KEY", "sluice.kms-key");
+        KMS_KEY("SLUICE_KMS_KEY", "sluice.kms-key"),
+        CONSOLE("SLUICE_CONSOLE", "sluice.console"),
+        CONSOLE_HOST("SLUICE_CONSOLE_HOST", "sluice.console.host"),
+        CONSOLE_PORT("SLUICE_CONSOLE_PORT", "sluice.console.port"),
+        CONSOLE_AUTH("SLUICE_CONSOLE_AUTH", "sluice.console.auth"),
+        CONSOLE_VIEWER_TOKEN("SLUICE_CONSOLE_VIEWER_TOKEN", "sluice.console.viewer-token"),
+        CONSOLE_OPERATOR_TOKEN("SLUICE_CONSOLE_OPERATOR_TOKEN", "sluice.console.operator-token"),
+        CONSOLE_OIDC_ISSUER("SLUICE_CONSOLE_OIDC_ISSUER", "sluice.console.oidc.issuer"),
+        CONSOLE_OIDC_AUDIENCE("SLUICE_CONSOLE_OIDC_AUDIENCE", "sluice.console.oidc.audience"),
+        CONSOLE_OIDC_JWKS_URL("SLUICE_CONSOLE_OIDC_JWKS_URL", "sluice.console.oidc.jwks-url"),
+        CONSOLE_OIDC_ROLE_CLAIM("SLUICE_CONSOLE_OIDC_ROLE_CLAIM", "sluice.console.oidc.role-claim"),
+        CONSOLE_OIDC_OPERATORS("SLUICE_CONSOLE_OIDC_OPERATORS", "sluice.console.oidc.operators"),
+        CONSOLE_OIDC_VIEWERS("SLUICE_CONSOLE_OIDC_VIEWERS", "sluice.console.oidc.viewers");
 
         final String env;
         final String property;

@@ -28,10 +28,12 @@ import java.util.Properties;
  * @param logs            structured logs ({@code SLUICE_LOG_*})
  * @param keys            the key provider of encrypted payloads: the {@link LocalKeyring} of {@code SLUICE_KEYRING}
  *                        (shown by its key ids only), or empty
+ * @param console         the web console ({@code SLUICE_CONSOLE_*})
  */
 public record RuntimeConfig(List<String> modules, List<QueueConfig> queues, Optional<PushAuth> pushAuth, int port,
                             int maxBodyBytes, Duration shutdownTimeout, boolean pushAuthOff, HttpSettings http,
-                            MetricsSettings metrics, LogSettings logs, Optional<KeyProvider> keys) {
+                            MetricsSettings metrics, LogSettings logs, Optional<KeyProvider> keys,
+                            ConsoleSettings console) {
     /** Default {@link #maxBodyBytes()}: a 10 MB Pub/Sub message, base64-encoded in a push envelope, fits. */
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -44,6 +46,7 @@ public record RuntimeConfig(List<String> modules, List<QueueConfig> queues, Opti
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(logs, "logs");
         Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(console, "console");
         if (pushAuthOff && pushAuth.isPresent()) {
             throw new IllegalArgumentException("push authentication cannot be both configured and turned off");
         }
@@ -54,7 +57,7 @@ public record RuntimeConfig(List<String> modules, List<QueueConfig> queues, Opti
                          int maxBodyBytes, Duration shutdownTimeout) {
         this(modules, queues, pushAuth, port, maxBodyBytes, shutdownTimeout, false,
                 HttpSettings.defaults(queues.stream().mapToInt(q -> q.spec().concurrency()).max().orElse(8)),
-                MetricsSettings.defaults(), LogSettings.defaults(), Optional.empty());
+                MetricsSettings.defaults(), LogSettings.defaults(), Optional.empty(), ConsoleSettings.defaults());
     }
 
     /** Reads the process environment and system properties (and the file they may name). */

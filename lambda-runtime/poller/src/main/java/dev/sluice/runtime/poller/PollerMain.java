@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * handlers finish, flushes acks) before the process exits. Run
  * {@code java -cp ... dev.sluice.runtime.poller.PollerMain}. With {@code sluice-micrometer} and Micrometer's
  * Prometheus registry on the class path it serves Prometheus metrics ({@code SLUICE_METRICS_*}), queue depth gauges
- * included.
+ * included. With {@code sluice-console} on the class path and {@code SLUICE_CONSOLE=on} it serves the web console
+ * ({@code SLUICE_CONSOLE_*}) on the configured queues.
  */
 public final class PollerMain implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PollerMain.class);
@@ -33,6 +34,8 @@ public final class PollerMain implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private MetricsEndpoint metrics;
     private int metricsPort = -1;
+    private AutoCloseable console;
+    private int consolePort = -1;
 
     private PollerMain(SluiceRuntime runtime) {
         this.runtime = runtime;
@@ -72,7 +75,23 @@ public final class PollerMain implements AutoCloseable {
                 throw e;
             }
         }
+        if (config.console().enabled()) {
+            try {
+                PollerConsole.Started started = PollerConsole.start(runtime.sluice(), config,
+                        metrics.map(MetricsEndpoint::listener));
+                poller.console = started.console();
+                poller.consolePort = started.port();
+            } catch (RuntimeException e) {
+                poller.close();
+                throw e;
+            }
+        }
         return poller;
+    }
+
+    /** The port the web console listens on, when it runs ({@code SLUICE_CONSOLE=on}). */
+    public OptionalInt consolePort() {
+        return consolePort < 0 ? OptionalInt.empty() : OptionalInt.of(consolePort);
     }
 
     /** The runtime the workers run on. */
@@ -109,6 +128,13 @@ public final class PollerMain implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (stopped.getCount() == 0) return;
+        if (console != null) {
+            try {
+                console.close();
+            } catch (Exception e) {
+                log.warn("closing the console failed", e);
+            }
+        }
         workers.forEach(Worker::close);
         if (metrics != null) metrics.close();
         runtime.close();

@@ -1,4 +1,4 @@
-package dev.sluice.runtime.cloudrun;
+package dev.sluice.runtime.oidc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RSA signing keys published at a JWKS URL (Google's {@code https://www.googleapis.com/oauth2/v3/certs}),
+ * The RSA signing keys published at a JWKS URL (Google's {@code https://www.googleapis.com/oauth2/v3/certs}, an
+ * identity provider's {@code jwks_uri}),
  * by key id, cached for the {@code max-age} the response's {@code Cache-Control} gives (an hour when it gives
  * none). It survives an outage of the URL:
  * <ul>
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *   <li>only the very first fetch, with no keys at all, is waited for in full.</li>
  * </ul>
  */
-final class JwksCache implements AutoCloseable {
+public final class JwksCache implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JwksCache.class);
     private static final Pattern MAX_AGE = Pattern.compile("max-age=(\\d+)");
     private static final Duration DEFAULT_TTL = Duration.ofHours(1);
@@ -74,7 +75,8 @@ final class JwksCache implements AutoCloseable {
     private Duration backoff = Duration.ZERO;
     private CompletableFuture<Void> running;      // the refresh in flight, or null
 
-    JwksCache(URI uri, Clock clock) {
+    /** The keys published at {@code uri}; nothing is fetched until the first {@link #key}. */
+    public JwksCache(URI uri, Clock clock) {
         this.uri = uri;
         this.clock = clock;
     }
@@ -84,7 +86,7 @@ final class JwksCache implements AutoCloseable {
      *
      * @throws IOException when no keys could ever be fetched
      */
-    PublicKey key(String kid) throws IOException {
+    public PublicKey key(String kid) throws IOException {
         CompletableFuture<Void> wait;
         Duration waitFor;
         synchronized (this) {
@@ -113,7 +115,7 @@ final class JwksCache implements AutoCloseable {
     }
 
     /** Whether a refresh is running now. */
-    synchronized boolean refreshing() {
+    public synchronized boolean refreshing() {
         return running != null;
     }
 
@@ -149,7 +151,7 @@ final class JwksCache implements AutoCloseable {
                         : min(backoff.multipliedBy(2), Duration.ofSeconds(MAX_BACKOFF_SECONDS));
                 notBefore = clock.instant().plus(backoff);
                 log.warn("could not refresh the signing keys from {} ({}); {}; next try in {} s", uri, e.toString(),
-                        keys == null ? "no keys yet: push requests are answered 503" : "keeping the " + keys.size() + " keys fetched before",
+                        keys == null ? "no keys yet: tokens cannot be verified" : "keeping the " + keys.size() + " keys fetched before",
                         backoff.toSeconds());
             }
         } finally {
