@@ -6,6 +6,7 @@ import dev.sluice.core.Sluice;
 import dev.sluice.observe.MessagingNames;
 import dev.sluice.observe.SluiceEvent;
 import dev.sluice.observe.SluiceListener;
+import dev.sluice.spi.InboundMessage;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.opentelemetry.api.OpenTelemetry;
@@ -37,7 +38,9 @@ import java.util.Objects;
  *       creation context and, when the thread has no span of its own (a poller's, Lambda's), that context as
  *       its parent: so a chain of handlers across queues and brokers is one trace. Where the host already has a
  *       span current (an instrumented HTTP request), that stays the parent and the link ties the trace to the
- *       producer's;</li>
+ *       producer's. An event without {@code traceparent} that the broker delivered with an X-Ray trace header
+ *       (SQS's {@code AWSTraceHeader}, which AWS sets on messages sent by an X-Ray-traced or OpenTelemetry
+ *       agent-instrumented producer) gets that context instead;</li>
  *   <li>the process span is current while interceptors and the handler run, so their follow-ups, and any
  *       client call the handler makes, are its children; it ends with the outcome ({@code sluice.outcome}),
  *       in error for a retry or a dead letter.</li>
@@ -151,6 +154,10 @@ public final class SluiceTracing {
     private void started(SluiceEvent.HandlerStarted s) {
         Context created = propagator.extract(Context.root(), s.event(), EXTENSIONS);
         SpanContext creation = Span.fromContext(created).getSpanContext();
+        if (!creation.isValid()) { // no traceparent: the context the broker carried, if any (SQS's AWSTraceHeader)
+            creation = XRayTraceHeader.parse(s.traceHeaders().get(InboundMessage.AWS_TRACE_HEADER));
+            if (creation.isValid()) created = Context.root().with(Span.wrap(creation));
+        }
         Context current = Context.current();
         boolean ambient = Span.fromContext(current).getSpanContext().isValid();
         SpanBuilder b = tracer.spanBuilder("process " + MessagingNames.destination(s.queue()))
