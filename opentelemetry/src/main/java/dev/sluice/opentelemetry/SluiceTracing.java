@@ -26,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Traces Sluice's messages with the OpenTelemetry API, following the OpenTelemetry messaging conventions:
@@ -90,6 +91,16 @@ public final class SluiceTracing {
     private record Open(String messageId, Span span, Scope scope) {
     }
 
+    /** A queue's names, worked out once per queue rather than per span. */
+    private record Names(String system, String destination, String createSpan, String processSpan) {
+        static Names of(URI queue) {
+            String destination = MessagingNames.destination(queue);
+            return new Names(MessagingNames.system(queue), destination, "create " + destination, "process " + destination);
+        }
+    }
+
+    private final Map<URI, Names> names = new ConcurrentHashMap<>();
+
     private SluiceTracing(OpenTelemetry openTelemetry) {
         this.tracer = openTelemetry.getTracer(SCOPE);
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
@@ -116,10 +127,11 @@ public final class SluiceTracing {
     }
 
     CloudEvent decorate(CloudEvent event, URI destination) {
-        Span span = tracer.spanBuilder("create " + MessagingNames.destination(destination))
+        Names n = names(destination);
+        Span span = tracer.spanBuilder(n.createSpan())
                 .setSpanKind(SpanKind.PRODUCER).setParent(Context.current())
-                .setAttribute(SYSTEM, MessagingNames.system(destination))
-                .setAttribute(DESTINATION, MessagingNames.destination(destination))
+                .setAttribute(SYSTEM, n.system())
+                .setAttribute(DESTINATION, n.destination())
                 .setAttribute(OPERATION_NAME, "create").setAttribute(OPERATION_TYPE, "create")
                 .setAttribute(EVENT_ID, event.getId()).setAttribute(EVENT_TYPE, event.getType())
                 .setAttribute(EVENT_SOURCE, String.valueOf(event.getSource()))
@@ -160,11 +172,12 @@ public final class SluiceTracing {
         }
         Context current = Context.current();
         boolean ambient = Span.fromContext(current).getSpanContext().isValid();
-        SpanBuilder b = tracer.spanBuilder("process " + MessagingNames.destination(s.queue()))
+        Names n = names(s.queue());
+        SpanBuilder b = tracer.spanBuilder(n.processSpan())
                 .setSpanKind(SpanKind.CONSUMER)
                 .setParent(ambient || !creation.isValid() ? current : created)
-                .setAttribute(SYSTEM, MessagingNames.system(s.queue()))
-                .setAttribute(DESTINATION, MessagingNames.destination(s.queue()))
+                .setAttribute(SYSTEM, n.system())
+                .setAttribute(DESTINATION, n.destination())
                 .setAttribute(OPERATION_NAME, "process").setAttribute(OPERATION_TYPE, "process")
                 .setAttribute(MESSAGE_ID, s.messageId()).setAttribute(EVENT_ID, s.eventId())
                 .setAttribute(EVENT_TYPE, s.eventType()).setAttribute(ATTEMPT, (long) s.attempt());
@@ -191,6 +204,11 @@ public final class SluiceTracing {
         o.scope().close();
         span.end();
         if (stack.isEmpty()) open.remove();
+    }
+
+    private Names names(URI queue) {
+        Names n = names.get(queue);
+        return n != null ? n : names.computeIfAbsent(queue, Names::of);
     }
 
     private static String outcome(Outcome outcome) {

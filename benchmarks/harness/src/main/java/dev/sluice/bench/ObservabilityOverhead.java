@@ -19,6 +19,8 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,16 +29,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Issue 12's overhead target on {@code mem://}: the worker with metrics (Prometheus registry, every meter, the depth
- * gauges) and tracing (the OpenTelemetry SDK, every span sampled, batched to an exporter that counts them) against the
- * same worker without, publish to handled, interleaved rounds, in one JVM. Run:
- * {@code java -cp "$(cat benchmarks/harness/target/classpath.txt):benchmarks/harness/target/classes"
- * dev.sluice.bench.ObservabilityOverhead [events] [rounds]}. Prints a Markdown table.
+ * Issue 12's overhead target on {@code mem://} and on SQS (a standalone ElasticMQ in its own JVM): the worker with
+ * metrics (Prometheus registry, every meter, the depth gauges) and tracing (the OpenTelemetry SDK, every span sampled,
+ * batched to an exporter that counts them) against the same worker without, publish to handled, interleaved rounds,
+ * in one JVM. Run: {@code java -cp "$(cat benchmarks/harness/target/classpath.txt):benchmarks/harness/target/classes"
+ * dev.sluice.bench.ObservabilityOverhead [events] [rounds] [both|metrics|tracing] [mem|sqs]}. Prints a Markdown table.
  */
 public final class ObservabilityOverhead {
-    private static final int CONCURRENCY = 4;
+    /** {@code mem}: the in-memory benchmark's 4; {@code sqs}: the SQS benchmark's 20. */
+    private static int concurrency = 4;
     /** {@code both} (default), {@code metrics} or {@code tracing}: what the observed contender turns on. */
     private static String mode = "both";
+    /** {@code mem} (default) or {@code sqs}. */
+    private static String broker = "mem";
+    /** For {@code sqs}: the ElasticMQ endpoint's query ({@code ?region=us-east-1&endpoint=http://127.0.0.1:port}). */
+    private static String sqsQuery = "";
 
     private ObservabilityOverhead() {
     }
@@ -45,10 +52,31 @@ public final class ObservabilityOverhead {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
         mode = args.length > 2 ? args[2] : "both";
+        broker = args.length > 3 ? args[3] : "mem";
+        if (broker.equals("sqs")) {
+            concurrency = SqsBench.CONCURRENCY;
+            System.setProperty("aws.accessKeyId", "bench");
+            System.setProperty("aws.secretAccessKey", "bench");
+            System.setProperty("aws.region", "us-east-1");
+            Path root = Path.of(System.getProperty("bench.root", "benchmarks")).toAbsolutePath();
+            Path work = Files.createDirectories(root.resolve("harness/target/work"));
+            try (ChildProcess mq = ElasticMq.start(root.resolve("elasticmq-server/target/classpath.txt"), work)) {
+                sqsQuery = "?region=us-east-1&endpoint=http://127.0.0.1:" + mq.port;
+                compare(events, rounds);
+            }
+        } else if (broker.equals("mem")) {
+            compare(events, rounds);
+        } else {
+            throw new IllegalArgumentException("broker is mem or sqs, got " + broker);
+        }
+    }
+
+    private static void compare(int events, int rounds) throws Exception {
         List<CloudEvent> all = new ArrayList<>(events);
         for (int i = 0; i < events; i++) all.add(BenchEvents.order(i));
-        once(all.subList(0, Math.min(10_000, events)), false, 0);
-        once(all.subList(0, Math.min(10_000, events)), true, 0);
+        int warmUp = Math.min(broker.equals("sqs") ? 2_000 : 10_000, events);
+        once(all.subList(0, warmUp), false, 0);
+        once(all.subList(0, warmUp), true, 0);
         List<Double> plain = new ArrayList<>();
         List<Double> observed = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
@@ -64,8 +92,8 @@ public final class ObservabilityOverhead {
         }
         double p = median(plain);
         double o = median(observed);
-        System.out.printf("| contender (mem://, %d events, concurrency %d, 0 ms handler, %d rounds) | median events/s | range |%n",
-                events, CONCURRENCY, rounds);
+        System.out.printf("| contender (%s, %d events, concurrency %d, 0 ms handler, %d rounds) | median events/s | range |%n",
+                broker.equals("sqs") ? "SQS on ElasticMQ" : "mem://", events, concurrency, rounds);
         System.out.println("|---|---|---|");
         System.out.printf("| worker, no listener | %,.0f | %,.0f – %,.0f |%n", p, min(plain), max(plain));
         System.out.printf("| worker + %s | %,.0f | %,.0f – %,.0f |%n", switch (mode) {
@@ -73,7 +101,10 @@ public final class ObservabilityOverhead {
                     case "tracing" -> "SluiceTracing (OpenTelemetry SDK, every span sampled)";
                     default -> "SluiceMetrics (Prometheus) + SluiceTracing (SDK, every span sampled)";
                 }, o, min(observed), max(observed));
-        System.out.printf("%nratio with / without: %.2f×%n", o / p);
+        List<Double> paired = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) paired.add(observed.get(r) / plain.get(r));
+        System.out.printf("%nratio with / without: %.2f× (medians); per round %s, median of the rounds' ratios %.2f×%n", o / p,
+                paired.stream().map(x -> String.format("%.2f", x)).toList(), median(paired));
     }
 
     private static double once(List<CloudEvent> events, boolean observed, int round) throws Exception {
@@ -88,8 +119,9 @@ public final class ObservabilityOverhead {
         if (observed && !mode.equals("tracing")) builder.listener(SluiceMetrics.of(registry));
         if (observed && !mode.equals("metrics")) SluiceTracing.create(otel).register(builder);
         try (Sluice s = builder.build()) {
-            String uri = "mem://overhead-" + (observed ? "on-" : "off-") + round;
-            QueueSpec spec = QueueSpec.builder(uri).concurrency(CONCURRENCY).build();
+            String uri = broker + "://overhead-" + (observed ? "on-" : "off-") + round + "-" + System.nanoTime() % 100_000
+                    + sqsQuery;
+            QueueSpec spec = QueueSpec.builder(uri).concurrency(concurrency).build();
             if (observed && !mode.equals("tracing")) QueueDepthGauges.register(registry, s, spec);
             try (Worker w = s.worker(spec).on(BenchEvents.TYPE, (event, delivery) -> work.handle()).withoutLogging().start()) {
                 Publisher publisher = s.publisher(uri);
