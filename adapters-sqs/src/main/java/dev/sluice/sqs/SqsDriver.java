@@ -249,7 +249,8 @@ final class SqsDriver implements QueueDriver {
                 .maxNumberOfMessages(Math.max(1, Math.min(max, SqsCapabilities.MAX_BATCH)))
                 .waitTimeSeconds((int) Math.min(20, ceilSeconds(maxWait)))
                 .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
-                        MessageSystemAttributeName.SENT_TIMESTAMP, MessageSystemAttributeName.MESSAGE_GROUP_ID)
+                        MessageSystemAttributeName.SENT_TIMESTAMP, MessageSystemAttributeName.MESSAGE_GROUP_ID,
+                        MessageSystemAttributeName.AWS_TRACE_HEADER)
                 .messageAttributeNames("All");
         Integer lease = leaseSeconds;
         if (lease != null) request.visibilityTimeout(lease);

@@ -40,7 +40,11 @@ final class SqsInbound {
         long sent = number(system.get(MessageSystemAttributeName.SENT_TIMESTAMP));
         Instant publishTime = sent >= 0 ? Instant.ofEpochMilli(sent) : null;
         String group = fifo ? system.get(MessageSystemAttributeName.MESSAGE_GROUP_ID) : null;
-        return new InboundMessage(m.messageId(), body, attributes, group, attempt, publishTime, m.receiptHandle(), m);
+        String trace = system.get(MessageSystemAttributeName.AWS_TRACE_HEADER);
+        Map<String, String> traceHeaders = trace == null || trace.isEmpty() ? Map.of()
+                : Map.of(InboundMessage.AWS_TRACE_HEADER, trace);
+        return new InboundMessage(m.messageId(), body, attributes, group, attempt, publishTime, m.receiptHandle(), m,
+                traceHeaders);
     }
 
     /**

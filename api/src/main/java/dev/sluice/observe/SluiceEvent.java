@@ -8,6 +8,7 @@ import io.cloudevents.CloudEvent;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -74,12 +75,16 @@ public sealed interface SluiceEvent {
      * The interceptors and handler of a decoded message start, on the thread that runs them (and that then emits
      * {@link HandlerFinished}): a tracer opens its span here.
      *
-     * @param event the CloudEvent (for its extensions, e.g. the tracing context); never logged by Sluice
+     * @param event        the CloudEvent (for its extensions, e.g. the tracing context); never logged by Sluice
+     * @param traceHeaders trace context the broker carried beside the event, by the broker's name for it (SQS's
+     *                     {@code AWSTraceHeader}, an X-Ray header); empty when none. A tracer reads it when the
+     *                     event carries no {@code traceparent}
      */
     record HandlerStarted(URI queue, Instant at, String messageId, String eventId, String eventType, int attempt,
-                          CloudEvent event) implements OnMessage {
+                          CloudEvent event, Map<String, String> traceHeaders) implements OnMessage {
         public HandlerStarted {
             queue = shown(queue);
+            traceHeaders = traceHeaders == null ? Map.of() : Map.copyOf(traceHeaders);
         }
     }
 

@@ -217,7 +217,7 @@ public final class Pipeline {
         InboundMessage message = run.message();
         Instant started = scheduler.now();
         listener.onEvent(new SluiceEvent.HandlerStarted(spec.uri(), started, message.messageId(), run.eventId(),
-                run.eventType(), run.attempt(), event));
+                run.eventType(), run.attempt(), event, message.traceHeaders()));
         Outcome outcome = intercepted(run, event, settlement);
         Instant finished = scheduler.now();
         listener.onEvent(new SluiceEvent.HandlerFinished(spec.uri(), finished, message.messageId(), run.eventId(),

@@ -18,10 +18,16 @@ import java.util.OptionalInt;
  * @param publishTime when the broker accepted the message, or null when unknown
  * @param ackHandle   the driver's token for this delivery (receipt handle, ack id, lease token)
  * @param nativeMessage the provider's own message object, for {@link #unwrap(Class)}; may be null
+ * @param traceHeaders trace context the broker carried beside the message's attributes, by the broker's name
+ *                    (SQS: {@value #AWS_TRACE_HEADER}); for tracers only: never decoded into the event, never sent
+ *                    on with a dead letter
  */
 public record InboundMessage(
         String messageId, byte[] body, Map<String, String> attributes, String orderingKey, OptionalInt attempt,
-        Instant publishTime, String ackHandle, Object nativeMessage) {
+        Instant publishTime, String ackHandle, Object nativeMessage, Map<String, String> traceHeaders) {
+
+    /** SQS's system attribute holding an X-Ray trace header, set by AWS on messages a traced producer sent. */
+    public static final String AWS_TRACE_HEADER = "AWSTraceHeader";
 
     public InboundMessage {
         Objects.requireNonNull(messageId, "messageId");
@@ -29,6 +35,13 @@ public record InboundMessage(
         Objects.requireNonNull(ackHandle, "ackHandle");
         attributes = Map.copyOf(attributes);
         attempt = attempt == null ? OptionalInt.empty() : attempt;
+        traceHeaders = traceHeaders == null ? Map.of() : Map.copyOf(traceHeaders);
+    }
+
+    /** A message whose broker carries no trace context of its own beside the attributes. */
+    public InboundMessage(String messageId, byte[] body, Map<String, String> attributes, String orderingKey,
+                          OptionalInt attempt, Instant publishTime, String ackHandle, Object nativeMessage) {
+        this(messageId, body, attributes, orderingKey, attempt, publishTime, ackHandle, nativeMessage, Map.of());
     }
 
     /** The provider's message as {@code type}, when it is one. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,8 @@ final class Dispatcher {
     private final Semaphore permits;
     private final Acknowledger acknowledger;
     private final Map<String, ArrayDeque<InboundMessage>> lanes = new HashMap<>();
+    /** Messages received and not yet settled or given back: each holds one of the worker's handler slots. */
+    private final AtomicInteger held = new AtomicInteger();
 
     Dispatcher(QueueDriver driver, Pipeline pipeline, ExecutorService handlers, Semaphore permits,
                Acknowledger acknowledger) {
@@ -49,6 +52,7 @@ final class Dispatcher {
      * releases them. Holds one permit per message.
      */
     void dispatch(List<InboundMessage> received) {
+        held.addAndGet(received.size());
         List<InboundMessage> start = new ArrayList<>(received.size());
         synchronized (lanes) {
             for (InboundMessage message : received) {
@@ -64,6 +68,11 @@ final class Dispatcher {
             }
         }
         for (InboundMessage message : start) handlers.execute(() -> run(message));
+    }
+
+    /** Messages received and not yet settled or given back: running, or waiting behind their ordering key. */
+    int held() {
+        return held.get();
     }
 
     /** Releases every message that was received but not started, for immediate redelivery. */
@@ -87,6 +96,7 @@ final class Dispatcher {
                     message.messageId(), Redaction.uri(driver.uri()), e);
             throw e;
         } finally {
+            held.decrementAndGet();
             permits.release();
             if (key != null) {
                 if (escaped) releaseFollowers(key);
@@ -121,8 +131,12 @@ final class Dispatcher {
     }
 
     private void release(InboundMessage message) {
-        pipeline.release(message, settlement(message));
-        permits.release();
+        try {
+            pipeline.release(message, settlement(message));
+        } finally {
+            held.decrementAndGet();
+            permits.release();
+        }
     }
 
     private DriverSettlement settlement(InboundMessage message) {

@@ -94,6 +94,16 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
+     * Handler slots holding no message now: {@link QueueSpec#concurrency()} less the messages received and not yet
+     * settled (running, or waiting behind an earlier message of their ordering key). A worker that stays at 0 is
+     * saturated (more concurrency or more workers would take more); one that stays at its concurrency is idle. A
+     * receive loop's outstanding long poll does not count as holding slots.
+     */
+    public int freeSlots() {
+        return Math.max(0, spec.concurrency() - dispatcher.held());
+    }
+
+    /**
      * Whether this worker is consuming: every receive loop running and none failing now. A loop whose broker
      * calls fail keeps trying (with backoff) and reports the failure here, for a health check or an alert.
      */

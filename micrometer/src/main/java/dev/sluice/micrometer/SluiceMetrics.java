@@ -147,10 +147,10 @@ public final class SluiceMetrics implements SluiceListener {
         } else if (event instanceof SluiceEvent.LeaseExtended l) {
             counter(new Key(LEASE_EXTENSIONS, l.queue(), null, null, null, null)).increment();
         } else if (event instanceof SluiceEvent.BrokerCallCompleted c) {
-            timer(new Key(OPERATION_DURATION, c.queue(), null, null, c.operation().name().toLowerCase(Locale.ROOT), null))
+            timer(new Key(OPERATION_DURATION, c.queue(), null, null, operation(c.operation()), null))
                     .record(c.duration());
         } else if (event instanceof SluiceEvent.BrokerCallFailed f) {
-            counter(new Key(BROKER_ERRORS, f.queue(), null, null, f.operation().name().toLowerCase(Locale.ROOT),
+            counter(new Key(BROKER_ERRORS, f.queue(), null, null, operation(f.operation()),
                     f.code().name().toLowerCase(Locale.ROOT))).increment(Math.max(1, f.messages()));
         }
     }
@@ -173,6 +173,17 @@ public final class SluiceMetrics implements SluiceListener {
                     k -> DistributionSummary.builder(k.name()).description("delivery attempts a message took")
                             .tags(tags(k)).publishPercentileHistogram().register(registry)).record(m.attempt());
         }
+    }
+
+    /** The {@code messaging.operation.name} of an operation (a constant: no string made per event). */
+    static String operation(SluiceEvent.Operation operation) {
+        return switch (operation) {
+            case SEND -> "send";
+            case RECEIVE -> "receive";
+            case ACK -> "ack";
+            case NACK -> "nack";
+            case EXTEND_LEASE -> "extend_lease";
+        };
     }
 
     /** The outcome tag value of an outcome. */

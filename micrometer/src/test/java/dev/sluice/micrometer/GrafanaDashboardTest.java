@@ -60,7 +60,7 @@ class GrafanaDashboardTest {
         Instant now = clock.now();
         metrics.onEvent(new SluiceEvent.Published(q, now, "e", "t", "m"));
         metrics.onEvent(new SluiceEvent.Received(q, now, "m", "e", "t", 1, now));
-        metrics.onEvent(new SluiceEvent.HandlerStarted(q, now, "m", "e", "t", 1, null));
+        metrics.onEvent(new SluiceEvent.HandlerStarted(q, now, "m", "e", "t", 1, null, null));
         metrics.onEvent(new SluiceEvent.HandlerFinished(q, now, "m", "e", "t", 1, Outcome.ACK, Duration.ofMillis(5), now));
         metrics.onEvent(new SluiceEvent.Acked(q, now, "m", "e", "t", 1));
         metrics.onEvent(new SluiceEvent.DeadLettered(q, now, "m", "e", "t", 1, URI.create("mem://dash-dlq"),

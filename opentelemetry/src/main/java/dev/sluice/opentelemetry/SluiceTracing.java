@@ -6,6 +6,7 @@ import dev.sluice.core.Sluice;
 import dev.sluice.observe.MessagingNames;
 import dev.sluice.observe.SluiceEvent;
 import dev.sluice.observe.SluiceListener;
+import dev.sluice.spi.InboundMessage;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.opentelemetry.api.OpenTelemetry;
@@ -25,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Traces Sluice's messages with the OpenTelemetry API, following the OpenTelemetry messaging conventions:
@@ -37,7 +39,9 @@ import java.util.Objects;
  *       creation context and, when the thread has no span of its own (a poller's, Lambda's), that context as
  *       its parent: so a chain of handlers across queues and brokers is one trace. Where the host already has a
  *       span current (an instrumented HTTP request), that stays the parent and the link ties the trace to the
- *       producer's;</li>
+ *       producer's. An event without {@code traceparent} that the broker delivered with an X-Ray trace header
+ *       (SQS's {@code AWSTraceHeader}, which AWS sets on messages sent by an X-Ray-traced or OpenTelemetry
+ *       agent-instrumented producer) gets that context instead;</li>
  *   <li>the process span is current while interceptors and the handler run, so their follow-ups, and any
  *       client call the handler makes, are its children; it ends with the outcome ({@code sluice.outcome}),
  *       in error for a retry or a dead letter.</li>
@@ -87,6 +91,16 @@ public final class SluiceTracing {
     private record Open(String messageId, Span span, Scope scope) {
     }
 
+    /** A queue's names, worked out once per queue rather than per span. */
+    private record Names(String system, String destination, String createSpan, String processSpan) {
+        static Names of(URI queue) {
+            String destination = MessagingNames.destination(queue);
+            return new Names(MessagingNames.system(queue), destination, "create " + destination, "process " + destination);
+        }
+    }
+
+    private final Map<URI, Names> names = new ConcurrentHashMap<>();
+
     private SluiceTracing(OpenTelemetry openTelemetry) {
         this.tracer = openTelemetry.getTracer(SCOPE);
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
@@ -113,10 +127,11 @@ public final class SluiceTracing {
     }
 
     CloudEvent decorate(CloudEvent event, URI destination) {
-        Span span = tracer.spanBuilder("create " + MessagingNames.destination(destination))
+        Names n = names(destination);
+        Span span = tracer.spanBuilder(n.createSpan())
                 .setSpanKind(SpanKind.PRODUCER).setParent(Context.current())
-                .setAttribute(SYSTEM, MessagingNames.system(destination))
-                .setAttribute(DESTINATION, MessagingNames.destination(destination))
+                .setAttribute(SYSTEM, n.system())
+                .setAttribute(DESTINATION, n.destination())
                 .setAttribute(OPERATION_NAME, "create").setAttribute(OPERATION_TYPE, "create")
                 .setAttribute(EVENT_ID, event.getId()).setAttribute(EVENT_TYPE, event.getType())
                 .setAttribute(EVENT_SOURCE, String.valueOf(event.getSource()))
@@ -151,13 +166,18 @@ public final class SluiceTracing {
     private void started(SluiceEvent.HandlerStarted s) {
         Context created = propagator.extract(Context.root(), s.event(), EXTENSIONS);
         SpanContext creation = Span.fromContext(created).getSpanContext();
+        if (!creation.isValid()) { // no traceparent: the context the broker carried, if any (SQS's AWSTraceHeader)
+            creation = XRayTraceHeader.parse(s.traceHeaders().get(InboundMessage.AWS_TRACE_HEADER));
+            if (creation.isValid()) created = Context.root().with(Span.wrap(creation));
+        }
         Context current = Context.current();
         boolean ambient = Span.fromContext(current).getSpanContext().isValid();
-        SpanBuilder b = tracer.spanBuilder("process " + MessagingNames.destination(s.queue()))
+        Names n = names(s.queue());
+        SpanBuilder b = tracer.spanBuilder(n.processSpan())
                 .setSpanKind(SpanKind.CONSUMER)
                 .setParent(ambient || !creation.isValid() ? current : created)
-                .setAttribute(SYSTEM, MessagingNames.system(s.queue()))
-                .setAttribute(DESTINATION, MessagingNames.destination(s.queue()))
+                .setAttribute(SYSTEM, n.system())
+                .setAttribute(DESTINATION, n.destination())
                 .setAttribute(OPERATION_NAME, "process").setAttribute(OPERATION_TYPE, "process")
                 .setAttribute(MESSAGE_ID, s.messageId()).setAttribute(EVENT_ID, s.eventId())
                 .setAttribute(EVENT_TYPE, s.eventType()).setAttribute(ATTEMPT, (long) s.attempt());
@@ -184,6 +204,11 @@ public final class SluiceTracing {
         o.scope().close();
         span.end();
         if (stack.isEmpty()) open.remove();
+    }
+
+    private Names names(URI queue) {
+        Names n = names.get(queue);
+        return n != null ? n : names.computeIfAbsent(queue, Names::of);
     }
 
     private static String outcome(Outcome outcome) {

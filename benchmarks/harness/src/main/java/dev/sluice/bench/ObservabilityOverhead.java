@@ -19,6 +19,8 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,16 +29,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Issue 12's overhead target on {@code mem://}: the worker with metrics (Prometheus registry, every meter, the depth
- * gauges) and tracing (the OpenTelemetry SDK, every span sampled, batched to an exporter that counts them) against the
- * same worker without, publish to handled, interleaved rounds, in one JVM. Run:
- * {@code java -cp "$(cat benchmarks/harness/target/classpath.txt):benchmarks/harness/target/classes"
- * dev.sluice.bench.ObservabilityOverhead [events] [rounds]}. Prints a Markdown table.
+ * Issue 12's overhead target on {@code mem://} and on SQS (a standalone ElasticMQ in its own JVM): the worker with
+ * metrics (Prometheus registry, every meter, the depth gauges) and tracing (the OpenTelemetry SDK, every span sampled,
+ * batched to an exporter that counts them) against the same worker without, publish to handled, interleaved rounds,
+ * in one JVM. Run: {@code java -cp "$(cat benchmarks/harness/target/classpath.txt):benchmarks/harness/target/classes"
+ * dev.sluice.bench.ObservabilityOverhead [events] [rounds] [both|metrics|tracing] [mem|sqs] [handler ms]}. Prints a Markdown table:
+ * throughput, and this JVM's CPU per event (less inflated than wall time when other processes share the cores).
  */
 public final class ObservabilityOverhead {
-    private static final int CONCURRENCY = 4;
+    /** {@code mem}: the in-memory benchmark's 4; {@code sqs}: the SQS benchmark's 20. */
+    private static int concurrency = 4;
     /** {@code both} (default), {@code metrics} or {@code tracing}: what the observed contender turns on. */
     private static String mode = "both";
+    /** Whether the metrics publish client-side percentiles too (the default; {@code -Dbench.clientPercentiles=false}: not). */
+    private static final boolean clientPercentiles = !"false".equals(System.getProperty("bench.clientPercentiles"));
+    /** {@code mem} (default) or {@code sqs}. */
+    private static String broker = "mem";
+    /** How long the handler sleeps (default 0: the worst case, where the instrumentation is the largest share). */
+    private static int handlerMillis;
+    /** For {@code sqs}: the ElasticMQ endpoint's query ({@code ?region=us-east-1&endpoint=http://127.0.0.1:port}). */
+    private static String sqsQuery = "";
 
     private ObservabilityOverhead() {
     }
@@ -45,12 +57,38 @@ public final class ObservabilityOverhead {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
         mode = args.length > 2 ? args[2] : "both";
+        broker = args.length > 3 ? args[3] : "mem";
+        handlerMillis = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        if (broker.equals("sqs")) {
+            concurrency = SqsBench.CONCURRENCY;
+            System.setProperty("aws.accessKeyId", "bench");
+            System.setProperty("aws.secretAccessKey", "bench");
+            System.setProperty("aws.region", "us-east-1");
+            Path root = Path.of(System.getProperty("bench.root", "benchmarks")).toAbsolutePath();
+            Path work = Files.createDirectories(root.resolve("harness/target/work"));
+            try (ChildProcess mq = ElasticMq.start(root.resolve("elasticmq-server/target/classpath.txt"), work)) {
+                sqsQuery = "?region=us-east-1&endpoint=http://127.0.0.1:" + mq.port;
+                compare(events, rounds);
+            }
+        } else if (broker.equals("mem")) {
+            compare(events, rounds);
+        } else {
+            throw new IllegalArgumentException("broker is mem or sqs, got " + broker);
+        }
+    }
+
+    /** One timed round: publish-to-handled throughput, and this JVM's CPU per event (spans exported included). */
+    private record Round(double rate, double cpuMicros) {
+    }
+
+    private static void compare(int events, int rounds) throws Exception {
         List<CloudEvent> all = new ArrayList<>(events);
         for (int i = 0; i < events; i++) all.add(BenchEvents.order(i));
-        once(all.subList(0, Math.min(10_000, events)), false, 0);
-        once(all.subList(0, Math.min(10_000, events)), true, 0);
-        List<Double> plain = new ArrayList<>();
-        List<Double> observed = new ArrayList<>();
+        int warmUp = Math.min(broker.equals("sqs") ? 2_000 : 10_000, events);
+        once(all.subList(0, warmUp), false, 0);
+        once(all.subList(0, warmUp), true, 0);
+        List<Round> plain = new ArrayList<>();
+        List<Round> observed = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
             if (r % 2 == 1) {
                 plain.add(once(all, false, r));
@@ -59,25 +97,38 @@ public final class ObservabilityOverhead {
                 observed.add(once(all, true, r));
                 plain.add(once(all, false, r));
             }
-            Log.info("observability round %d: plain %,.0f/s, with metrics and tracing %,.0f/s", r, plain.get(r - 1),
-                    observed.get(r - 1));
+            Log.info("observability round %d: plain %,.0f/s %.1f µs CPU/event, observed %,.0f/s %.1f µs CPU/event", r,
+                    plain.get(r - 1).rate(), plain.get(r - 1).cpuMicros(), observed.get(r - 1).rate(),
+                    observed.get(r - 1).cpuMicros());
         }
-        double p = median(plain);
-        double o = median(observed);
-        System.out.printf("| contender (mem://, %d events, concurrency %d, 0 ms handler, %d rounds) | median events/s | range |%n",
-                events, CONCURRENCY, rounds);
-        System.out.println("|---|---|---|");
-        System.out.printf("| worker, no listener | %,.0f | %,.0f – %,.0f |%n", p, min(plain), max(plain));
-        System.out.printf("| worker + %s | %,.0f | %,.0f – %,.0f |%n", switch (mode) {
-                    case "metrics" -> "SluiceMetrics (Prometheus registry, depth gauges)";
+        List<Double> plainRates = plain.stream().map(Round::rate).toList();
+        List<Double> observedRates = observed.stream().map(Round::rate).toList();
+        List<Double> plainCpu = plain.stream().map(Round::cpuMicros).toList();
+        List<Double> observedCpu = observed.stream().map(Round::cpuMicros).toList();
+        System.out.printf("| contender (%s, %d events, concurrency %d, %d ms handler, %d rounds) | median events/s | range"
+                        + " | median CPU µs/event | range |%n",
+                broker.equals("sqs") ? "SQS on ElasticMQ" : "mem://", events, concurrency, handlerMillis, rounds);
+        System.out.println("|---|---|---|---|---|");
+        System.out.printf("| worker, no listener | %,.0f | %,.0f – %,.0f | %.1f | %.1f – %.1f |%n", median(plainRates),
+                min(plainRates), max(plainRates), median(plainCpu), min(plainCpu), max(plainCpu));
+        System.out.printf("| worker + %s | %,.0f | %,.0f – %,.0f | %.1f | %.1f – %.1f |%n", switch (mode) {
+                    case "metrics" -> "SluiceMetrics (Prometheus registry" + (clientPercentiles ? "" : ", no client-side percentiles")
+                            + ", depth gauges)";
                     case "tracing" -> "SluiceTracing (OpenTelemetry SDK, every span sampled)";
-                    default -> "SluiceMetrics (Prometheus) + SluiceTracing (SDK, every span sampled)";
-                }, o, min(observed), max(observed));
-        System.out.printf("%nratio with / without: %.2f×%n", o / p);
+                    default -> "SluiceMetrics (Prometheus" + (clientPercentiles ? "" : ", no client-side percentiles")
+                            + ") + SluiceTracing (SDK, every span sampled)";
+                }, median(observedRates), min(observedRates), max(observedRates), median(observedCpu), min(observedCpu),
+                max(observedCpu));
+        List<Double> paired = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) paired.add(observedRates.get(r) / plainRates.get(r));
+        System.out.printf("%nthroughput with / without: %.2f× (medians); per round %s, median of the rounds' ratios %.2f×%n",
+                median(observedRates) / median(plainRates), paired.stream().map(x -> String.format("%.2f", x)).toList(),
+                median(paired));
+        System.out.printf("CPU per event with / without: %.2f× (medians)%n", median(observedCpu) / median(plainCpu));
     }
 
-    private static double once(List<CloudEvent> events, boolean observed, int round) throws Exception {
-        Work work = new Work(events.size(), 0);
+    private static Round once(List<CloudEvent> events, boolean observed, int round) throws Exception {
+        Work work = new Work(events.size(), handlerMillis);
         AtomicLong exported = new AtomicLong();
         OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(BatchSpanProcessor.builder(counting(exported))
@@ -85,23 +136,30 @@ public final class ObservabilityOverhead {
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Sluice.Builder builder = Sluice.builder();
-        if (observed && !mode.equals("tracing")) builder.listener(SluiceMetrics.of(registry));
+        if (observed && !mode.equals("tracing")) {
+            builder.listener(clientPercentiles ? SluiceMetrics.of(registry)
+                    : SluiceMetrics.builder(registry).percentiles().build());
+        }
         if (observed && !mode.equals("metrics")) SluiceTracing.create(otel).register(builder);
         try (Sluice s = builder.build()) {
-            String uri = "mem://overhead-" + (observed ? "on-" : "off-") + round;
-            QueueSpec spec = QueueSpec.builder(uri).concurrency(CONCURRENCY).build();
+            String uri = broker + "://overhead-" + (observed ? "on-" : "off-") + round + "-" + System.nanoTime() % 100_000
+                    + sqsQuery;
+            QueueSpec spec = QueueSpec.builder(uri).concurrency(concurrency).build();
             if (observed && !mode.equals("tracing")) QueueDepthGauges.register(registry, s, spec);
             try (Worker w = s.worker(spec).on(BenchEvents.TYPE, (event, delivery) -> work.handle()).withoutLogging().start()) {
                 Publisher publisher = s.publisher(uri);
                 System.gc();
+                long cpu0 = Cpu.self();
                 long t0 = System.nanoTime();
                 List<CompletableFuture<PublishResult>> sent = new ArrayList<>(events.size());
                 for (CloudEvent e : events) sent.add(publisher.publish(e));
                 if (!work.await(5, TimeUnit.MINUTES)) throw new IllegalStateException("handled only " + work.handled());
                 double rate = events.size() * 1e9 / (work.lastNanos() - t0);
                 CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get();
+                otel.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS); // the exporter's share of the work
+                double cpuMicros = (Cpu.self() - cpu0) / 1e3 / events.size();
                 if (observed && !mode.equals("tracing") && registry.scrape().isEmpty()) throw new IllegalStateException("no metrics");
-                return rate;
+                return new Round(rate, cpuMicros);
             }
         } finally {
             otel.close();

@@ -39,7 +39,8 @@ import java.util.function.Predicate;
 
 /**
  * Runs the four samples one after the other on {@code mem://} (the in-process broker: no setup), with a
- * live progress line for each and a summary table per handler at the end. Takes about 20 seconds.
+ * live progress line for each, a summary table per handler, the metrics per queue and the trace of one video as a
+ * tree at the end. Takes about 20 seconds.
  *
  * <pre>mvn -q install -DskipTests &amp;&amp; mvn -q -pl samples exec:java</pre>
  */
@@ -49,6 +50,7 @@ public final class Demo {
     private final PrintStream out;
     private final boolean terminal;
     private final List<HandlerStats> summary = new ArrayList<>();
+    private final Observed observed = new Observed();
 
     private Demo(PrintStream out, boolean terminal) {
         this.out = out;
@@ -70,6 +72,7 @@ public final class Demo {
         demo.out.println("Summary per handler (handling time is the handler call, as the worker's interceptor timed it):");
         demo.out.println();
         demo.out.print(SummaryTable.render(demo.summary));
+        demo.observability();
         demo.out.printf("%nAll four samples finished in %.1f s.%n", (System.nanoTime() - start) / 1e9);
         System.exit(0);
     }
@@ -83,7 +86,7 @@ public final class Demo {
                 "grace.hopper@full.example has a full mailbox; one sign-up has no valid address");
         Progress progress = new Progress();
         Map<String, List<Step>> steps = recordSteps(progress);
-        try (Sluice sluice = progress.countPublishes(Sluice.builder()).build()) {
+        try (Sluice sluice = observed.register(progress.countPublishes(Sluice.builder())).build()) {
             SimulatedMailer mailer = new SimulatedMailer(new Random(42), 0.10, sluice.scheduler(), Duration.ofMillis(20));
             mailer.mailboxFull(WelcomeEmailSample.FULL_MAILBOX);
             QueueSpec spec = WelcomeEmailSample.spec();
@@ -141,7 +144,7 @@ public final class Demo {
         Inventory inventory = new Inventory(OrdersSample.initialStock());
         CrashBeforeAck crash = new CrashBeforeAck(
                 e -> e.getType().equals(OrdersSample.PLACED) && crashed.equals(e.getSubject()), Duration.ofMillis(500));
-        try (Sluice sluice = progress.countPublishes(Sluice.builder()).build();
+        try (Sluice sluice = observed.register(progress.countPublishes(Sluice.builder())).build();
              OrdersSample sample = new OrdersSample(sluice, OrdersSample.spec(), notifier, inventory, progress, crash)) {
             sample.publish(OrdersSample.orders(count, new Random(7)));
             follow(progress);
@@ -164,7 +167,7 @@ public final class Demo {
                 "transcoding takes " + VideoSample.TRANSCODE_TIME.toSeconds() + " s on a " + VideoSample.LEASE.toSeconds()
                         + " s lease: the worker extends the lease while it runs");
         Progress progress = new Progress();
-        try (Sluice sluice = progress.countPublishes(Sluice.builder()).build()) {
+        try (Sluice sluice = observed.register(progress.countPublishes(Sluice.builder())).build()) {
             VideoHandlers handlers = new VideoHandlers(new SimulatedTranscoder(sluice.scheduler(), VideoSample.TRANSCODE_TIME));
             try (VideoSample sample = new VideoSample(sluice, VideoSample.spec(), handlers, progress)) {
                 sample.publish(VideoSample.uploads(count));
@@ -188,7 +191,7 @@ public final class Demo {
         Progress progress = new Progress();
         Path csv = CustomerCsv.write(Files.createTempFile("sluice-demo-customers-", ".csv"),
                 CustomerCsv.generate(ImportSample.ROWS, new Random(11)));
-        try (Sluice sluice = progress.countPublishes(Sluice.builder()).build()) {
+        try (Sluice sluice = observed.register(progress.countPublishes(Sluice.builder())).build()) {
             CustomerDatabase db = new CustomerDatabase(sluice.scheduler(), Duration.ofMillis(150), new Random(13), 0.05);
             try (ImportSample sample = new ImportSample(sluice, ImportSample.spec(), db, progress)) {
                 sample.publish("import-1", csv);
@@ -203,6 +206,25 @@ public final class Demo {
             Files.deleteIfExists(csv);
         }
         summary.addAll(progress.handlers());
+    }
+
+    // ---- metrics and a trace --------------------------------------------------------------------------
+
+    private void observability() {
+        out.println();
+        out.println("Metrics per queue (SluiceMetrics on a Micrometer SimpleMeterRegistry: sluice.handled.messages by outcome;");
+        out.println("messaging.process.duration of the handlings that succeeded):");
+        out.println();
+        out.print(observed.metricsTable());
+        observed.spans().firstTraceStartedBy(VideoSample.UPLOADED).ifPresent(trace -> {
+            out.println();
+            out.println("The trace of one video, upload -> transcode -> thumbnail -> notify (SluiceTracing on the");
+            out.println("OpenTelemetry SDK; each follow-up's context travels in the event's traceparent):");
+            out.println();
+            out.println("trace " + trace);
+            out.print(observed.spans().render(trace));
+        });
+        observed.close();
     }
 
     // ---- helpers -------------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ public final class CloudRunServer implements AutoCloseable {
         if (metrics.isPresent()) {
             server.metrics = metrics.get();
             try {
-                metrics.get().start(runtime.sluice(), config.queues().stream().map(QueueConfig::spec).toList());
+                metrics.get().start(runtime.sluice(), config.queues().stream().map(QueueConfig::spec).toList(), List.of());
             } catch (RuntimeException e) {
                 server.close();
                 throw e;

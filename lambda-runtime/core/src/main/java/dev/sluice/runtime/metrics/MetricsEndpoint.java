@@ -4,6 +4,7 @@ import dev.sluice.QueueSpec;
 import dev.sluice.core.Sluice;
 import dev.sluice.observe.SluiceListener;
 import dev.sluice.runtime.config.MetricsSettings;
+import dev.sluice.worker.Worker;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -44,8 +45,11 @@ public interface MetricsEndpoint extends AutoCloseable {
     /** Binds {@code io.micrometer.core.instrument.MeterRegistry} to the endpoint's registry. */
     com.google.inject.Module module();
 
-    /** Adds the depth gauges of {@code specs} and starts serving; returns the port it listens on. */
-    int start(Sluice sluice, List<QueueSpec> specs);
+    /**
+     * Adds the depth gauges of {@code specs} and the slot gauges of {@code workers} (the poller's; none on Cloud Run),
+     * and starts serving; returns the port it listens on.
+     */
+    int start(Sluice sluice, List<QueueSpec> specs, List<Worker> workers);
 
     @Override
     void close();

@@ -5,8 +5,10 @@ import dev.sluice.QueueSpec;
 import dev.sluice.core.Sluice;
 import dev.sluice.micrometer.QueueDepthGauges;
 import dev.sluice.micrometer.SluiceMetrics;
+import dev.sluice.micrometer.WorkerGauges;
 import dev.sluice.observe.SluiceListener;
 import dev.sluice.runtime.config.MetricsSettings;
+import dev.sluice.worker.Worker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -20,7 +22,7 @@ import java.util.concurrent.Executors;
 
 /**
  * Prometheus text at {@code settings.path()}, from a {@link PrometheusMeterRegistry} fed by {@link SluiceMetrics} and
- * the queues' {@link QueueDepthGauges}; served by the JDK's HTTP server on one daemon thread.
+ * the queues' {@link QueueDepthGauges} and the poller's {@link WorkerGauges}; served by the JDK's HTTP server on one daemon thread.
  */
 final class PrometheusEndpoint implements MetricsEndpoint {
     private final MetricsSettings settings;
@@ -48,8 +50,9 @@ final class PrometheusEndpoint implements MetricsEndpoint {
     }
 
     @Override
-    public synchronized int start(Sluice sluice, List<QueueSpec> specs) {
+    public synchronized int start(Sluice sluice, List<QueueSpec> specs, List<Worker> workers) {
         for (QueueSpec spec : specs) QueueDepthGauges.register(registry, sluice, spec, settings.depthInterval());
+        for (Worker worker : workers) WorkerGauges.register(registry, worker);
         try {
             server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 16);
         } catch (IOException e) {

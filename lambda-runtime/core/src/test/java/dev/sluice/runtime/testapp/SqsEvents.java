@@ -75,6 +75,12 @@ public final class SqsEvents {
         return this;
     }
 
+    /** Sets a system attribute (e.g. {@code AWSTraceHeader}) on the last record added. */
+    public SqsEvents systemAttribute(String name, String value) {
+        ((ObjectNode) records.get(records.size() - 1).get("attributes")).put(name, value);
+        return this;
+    }
+
     public String json() {
         ObjectNode root = JSON.createObjectNode();
         root.set("Records", records);

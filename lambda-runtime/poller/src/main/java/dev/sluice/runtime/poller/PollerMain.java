@@ -69,7 +69,7 @@ public final class PollerMain implements AutoCloseable {
             poller.metrics = metrics.get();
             try {
                 poller.metricsPort = poller.metrics.start(runtime.sluice(),
-                        config.queues().stream().map(QueueConfig::spec).toList());
+                        config.queues().stream().map(QueueConfig::spec).toList(), List.copyOf(poller.workers));
             } catch (RuntimeException e) {
                 poller.close();
                 throw e;

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The poller's /metrics: Sluice's meters, the depth gauges, and the application's own through the injected registry. */
+/** The poller's /metrics: Sluice's meters, the depth gauges, the worker's slot gauges, and the application's own through the injected registry. */
 class PollerMetricsTest {
 
     private static String get(String url) throws Exception {
@@ -50,7 +50,25 @@ class PollerMetricsTest {
             assertThat(get(url)).contains("shop_orders_checked_total 1.0")
                     .contains("sluice_queue_messages{messaging_destination_name=\"orders\",messaging_system=\"mem\",sluice_queue_role=\"source\",sluice_state=\"visible\"}")
                     .contains("sluice_queue_messages{messaging_destination_name=\"orders-dlq\"");
+            // the worker's handler slots: all free again once the one message is settled
+            String slots = "sluice_handlers_slots{messaging_destination_name=\"orders\",messaging_system=\"mem\"}";
+            String free = "sluice_handlers_free{messaging_destination_name=\"orders\",messaging_system=\"mem\"}";
+            assertThat(value(get(url), slots)).isEqualTo(poller.runtime().config().queues().get(0).spec().concurrency());
+            Await.until("every slot free", () -> {
+                try {
+                    String text = get(url);
+                    return value(text, free) == value(text, slots);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
         }
+    }
+
+    /** The value of the series {@code series} (name and labels as scraped), NaN when absent. */
+    private static double value(String text, String series) {
+        return text.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElse(Double.NaN);
     }
 
     @Test
