@@ -1,9 +1,9 @@
 package dev.sluice.kafka;
 
+import dev.sluice.testkit.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,9 +77,9 @@ public final class KafkaBroker implements AutoCloseable {
     public static KafkaBroker start(Map<String, String> overrides) {
         try {
             Path dir = Files.createTempDirectory("sluice-kafka-");
-            int port = freePort();
-            int controllerPort = freePort();
-            int saslPort = freePort();
+            int port = LoopbackPorts.free();
+            int controllerPort = LoopbackPorts.free();
+            int saslPort = LoopbackPorts.free();
             Path properties = dir.resolve("server.properties");
             Files.writeString(properties, serverProperties(dir, port, controllerPort, saslPort, overrides));
             Path log = dir.resolve("broker.log");
@@ -91,7 +91,7 @@ public final class KafkaBroker implements AutoCloseable {
                 format.destroyForcibly();
                 throw new AssertionError("formatting the Kafka storage failed:\n" + tail(log));
             }
-            int jmxPort = freePort();
+            int jmxPort = LoopbackPorts.free();
             Process broker = java(dir, log, jmx(jmxPort), "kafka.Kafka", properties.toString());
             KafkaBroker b = new KafkaBroker(dir, port, saslPort, jmxPort, broker);
             Runtime.getRuntime().addShutdownHook(new Thread(broker::destroyForcibly, "kafka-broker-killer"));
@@ -281,13 +281,6 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
-    }
 
     /**
      * A cluster id as Kafka writes them: 16 random bytes, URL-safe base64 without padding; never one that starts with

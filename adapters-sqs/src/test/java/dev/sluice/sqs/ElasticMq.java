@@ -1,9 +1,7 @@
 package dev.sluice.sqs;
 
+import dev.sluice.testkit.LoopbackPorts;
 import dev.sluice.core.Sluice;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -34,7 +32,7 @@ final class ElasticMq implements AutoCloseable {
     }
 
     static ElasticMq start() {
-        int port = freePort();
+        int port = LoopbackPorts.free();
         SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port)
                 .withServerAddress(new NodeAddress("http", "127.0.0.1", port, "")).start();
         server.waitUntilStarted();
@@ -76,11 +74,4 @@ final class ElasticMq implements AutoCloseable {
         server.stopAndGetFuture().apply();
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.opentelemetry;
 
+import dev.sluice.testkit.LoopbackPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.Sluice;
@@ -16,9 +17,6 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +38,7 @@ class CrossBrokerTracingTest {
     private final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
             .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
             .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
-    private final int port = freePort();
+    private final int port = LoopbackPorts.free();
     private final SQSRestServer sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port)
             .withServerAddress(new NodeAddress("http", "127.0.0.1", port, "")).start();
     private final Sluice sluice;
@@ -60,13 +58,6 @@ class CrossBrokerTracingTest {
         sqs.stopAndGetFuture();
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     private static CloudEvent event(String id, String type) {
         return CloudEventBuilder.v1().withId(id).withSource(URI.create("/test")).withType(type).build();

@@ -1,12 +1,11 @@
 package dev.sluice.opentelemetry;
 
+import dev.sluice.testkit.LoopbackPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class OpenTelemetryAgentTest {
     static final Path AGENT = Path.of("target", "agent", "opentelemetry-javaagent.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final int port = freePort();
+    private final int port = LoopbackPorts.free();
     private final SQSRestServer sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port)
             .withServerAddress(new NodeAddress("http", "127.0.0.1", port, "")).start();
 
@@ -41,13 +40,6 @@ class OpenTelemetryAgentTest {
         sqs.stopAndGetFuture();
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     private static String testClassPath() {
         String cp = System.getProperty("surefire.test.class.path");

@@ -1,5 +1,6 @@
 package dev.sluice.runtime.poller;
 
+import dev.sluice.testkit.LoopbackPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,8 +11,6 @@ import dev.sluice.core.Sluice;
 import dev.sluice.runtime.config.RuntimeConfig;
 import dev.sluice.testkit.Await;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -70,7 +69,7 @@ class PrometheusScrapeTest {
             String endpoint = "http://127.0.0.1:" + port + "/metrics";
             Await.until("the worker settled all 18 deliveries", () -> scrapedHandled(endpoint) == 18);
 
-            int prometheusPort = freePort();
+            int prometheusPort = LoopbackPorts.free();
             Path config = dir.resolve("prometheus.yml");
             Files.writeString(config, String.join("\n",
                     "global:",
@@ -140,9 +139,4 @@ class PrometheusScrapeTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 }
