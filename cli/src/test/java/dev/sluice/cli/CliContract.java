@@ -4,21 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.DeadLetterFilter;
 import dev.sluice.PermanentFailureException;
 import dev.sluice.QueueSpec;
-import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.core.Sluice;
-import dev.sluice.spi.InboundMessage;
-import dev.sluice.spi.QueueDriver;
-import dev.sluice.testkit.Await;
-import dev.sluice.worker.Worker;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * {@link PermanentFailureException}, so the reasons are real). A subclass names the broker.
  */
 abstract class CliContract {
-    static final String MAIL = "mail.send";
-    static final String BOUNCE = "mail.bounce";
+    static final String MAIL = DeadLetterFixture.MAIL;
+    static final String BOUNCE = DeadLetterFixture.BOUNCE;
     private static final AtomicInteger NAMES = new AtomicInteger();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -48,7 +37,7 @@ abstract class CliContract {
     /** The CLI, with {@code env} as its environment. */
     abstract CliHarness cli(Map<String, String> env);
 
-    String freshName(String base) {
+    static String freshName(String base) {
         return base + "-" + NAMES.incrementAndGet() + "-" + ProcessHandle.current().pid() % 10_000;
     }
 
@@ -59,38 +48,11 @@ abstract class CliContract {
 
     /** A queue whose worker dead-lettered {@code mails} mail.send events ("smtp down") and {@code bounces} mail.bounce ("bad address"). */
     QueueSpec deadLettered(URI uri, int mails, int bounces) throws Exception {
-        QueueSpec spec = QueueSpec.builder(uri).build();
-        Sluice sluice = sluice();
-        try (Worker worker = sluice.worker(spec)
-                .on(MAIL, (e, d) -> {
-                    throw new PermanentFailureException("smtp down");
-                })
-                .on(BOUNCE, (e, d) -> {
-                    throw new PermanentFailureException("bad address");
-                }).start()) {
-            var publisher = sluice.publisher(uri);
-            List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>();
-            for (int i = 0; i < mails + bounces; i++) {
-                String type = i < mails ? MAIL : BOUNCE;
-                sent.add(publisher.publish(CloudEventBuilder.v1().withId(type + "-" + i).withSource(URI.create("/cli-test"))
-                        .withType(type).withData("application/json", ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8))
-                        .build()));
-            }
-            for (var f : sent) f.get();
-            int total = mails + bounces;
-            Await.until(total + " dead letters of " + uri,
-                    () -> count(sluice, spec) == total, Duration.ofMinutes(3));
-        }
-        return spec;
+        return DeadLetterFixture.deadLettered(sluice(), uri, mails, bounces);
     }
 
-    private static long count(Sluice sluice, QueueSpec spec) {
-        try {
-            return sluice.deadLetters(spec).count(DeadLetterFilter.all());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    private static long count(Sluice sluice, QueueSpec spec) throws InterruptedException {
+        return DeadLetterFixture.count(sluice, spec);
     }
 
     @Test
@@ -201,31 +163,11 @@ abstract class CliContract {
         assertThat(inDlq).as("no id in both").doesNotContainAnyElementsOf(inSource);
     }
 
-    /** Receives and acks everything on the source queue; the event ids. */
     Set<String> drainIds(QueueSpec spec) throws Exception {
-        QueueDriver driver = sluice().driver(spec.uri());
-        CloudEventCodec codec = new CloudEventCodec(driver.capabilities());
-        Set<String> ids = new HashSet<>();
-        int empties = 0;
-        while (empties < 2) {
-            List<InboundMessage> got = driver.receive(10, Duration.ofSeconds(1));
-            if (got.isEmpty()) {
-                empties++;
-                continue;
-            }
-            empties = 0;
-            for (InboundMessage m : got) {
-                assertThat(ids.add(codec.decode(m, driver.uri()).getId())).as("each id once in the queue").isTrue();
-            }
-            driver.ack(got);
-        }
-        return ids;
+        return DeadLetterFixture.drainIds(sluice(), spec);
     }
 
-    /** The event ids in the DLQ, left there. */
     List<String> dlqIds(QueueSpec spec) throws InterruptedException {
-        List<String> ids = new ArrayList<>();
-        sluice().deadLetters(spec).scan(DeadLetterFilter.all(), d -> ids.add(d.event().getId()));
-        return ids;
+        return DeadLetterFixture.dlqIds(sluice(), spec);
     }
 }
