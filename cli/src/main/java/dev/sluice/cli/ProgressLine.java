@@ -15,7 +15,7 @@ final class ProgressLine implements AutoCloseable {
     private final long started = System.nanoTime();
     private long lastPrinted;
     private int width;
-    private String last = "";
+    private DeadLetters.Progress printed;
     private DeadLetters.Progress latest = new DeadLetters.Progress(0, 0, 0);
 
     ProgressLine(PrintWriter err, boolean terminal, String verb) {
@@ -28,14 +28,15 @@ final class ProgressLine implements AutoCloseable {
         latest = p;
         long now = System.nanoTime();
         long gap = terminal ? TimeUnit.MILLISECONDS.toNanos(100) : TimeUnit.SECONDS.toNanos(1);
-        if (now - lastPrinted < gap) return;
+        if (printed != null && now - lastPrinted < gap) return;
         lastPrinted = now;
+        printed = p;
         print(text(now));
     }
 
     private String text(long now) {
         double seconds = Math.max(1e-3, (now - started) / 1e9);
-        return String.format(java.util.Locale.ROOT, "%s %d, kept %d, read %d (%.0f/s, %.1f s)", verb, latest.done(),
+        return String.format(java.util.Locale.ROOT, "%s %d, kept %d, read %d (%.1f/s, %.1f s)", verb, latest.done(),
                 latest.kept(), latest.seen(), latest.seen() / seconds, seconds);
     }
 
@@ -46,20 +47,18 @@ final class ProgressLine implements AutoCloseable {
         } else {
             err.println(line);
         }
-        last = line;
         err.flush();
     }
 
     /** Leaves the final counts on a line of their own. */
     @Override
     public synchronized void close() {
-        String now = text(System.nanoTime());
-        if (lastPrinted == 0 && latest.seen() == 0) return;
+        if (printed == null && latest.seen() == 0) return;
         if (terminal) {
-            print(now);
+            print(text(System.nanoTime()));
             err.println();
-        } else if (!now.equals(last)) {
-            err.println(now);
+        } else if (!latest.equals(printed)) {
+            err.println(text(System.nanoTime()));
         }
         err.flush();
     }

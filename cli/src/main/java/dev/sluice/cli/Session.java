@@ -9,6 +9,7 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * One command's use of Sluice: opens it once, reads the runtime's configuration only when a queue is named (a
@@ -84,10 +85,15 @@ final class Session implements AutoCloseable {
 
     private RuntimeConfig config() {
         if (config != null) return config;
+        // the CLI's own settings (SLUICE_CLI_*, sluice.cli.*) are not the runtime's
         Map<String, String> env = new HashMap<>(environment.env());
+        env.keySet().removeIf(k -> k.startsWith("SLUICE_CLI_"));
         if (configFile != null) env.put("SLUICE_CONFIG_FILE", configFile);
+        Properties system = new Properties();
+        environment.system().stringPropertyNames().stream().filter(k -> !k.startsWith("sluice.cli."))
+                .forEach(k -> system.setProperty(k, environment.system().getProperty(k)));
         try {
-            config = RuntimeConfig.load(env, environment.system());
+            config = RuntimeConfig.load(env, system);
         } catch (ConfigurationException e) {
             throw new CliFailure(ExitCode.USAGE, "the configuration (SLUICE_* variables, sluice.* properties, "
                     + "the --config file) has problems:\n" + e.getMessage()
