@@ -83,7 +83,8 @@ final class Session implements AutoCloseable {
         return new QueueTarget(name, spec, broker);
     }
 
-    private RuntimeConfig config() {
+    /** The runtime configuration the queues come from (also the console's {@code SLUICE_CONSOLE_*}). */
+    RuntimeConfig config() {
         if (config != null) return config;
         // the CLI's own settings (SLUICE_CLI_*, sluice.cli.*) are not the runtime's
         Map<String, String> env = new HashMap<>(environment.env());

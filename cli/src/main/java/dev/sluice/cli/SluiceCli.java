@@ -35,7 +35,7 @@ public final class SluiceCli {
                 .addSubcommand(dlq)
                 .addSubcommand(new PublishCommand(context))
                 .addSubcommand(new CompletionCommand(context))
-                // TODO(console): the web console's 'sluice console' command is added here by the console module
+                .addSubcommand(new ConsoleCommand(context))
                 .addSubcommand(new HelpCommand());
         cli.getCommandSpec().version("sluice " + version());
         cli.getCommandSpec().usageMessage().footer(footer(cli.getCommandSpec().usageMessage().footer()));
