@@ -5,15 +5,15 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the durations configuration accepts: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, ISO-8601 {@code PT30S}. */
-final class Durations {
+/** Parses the durations configuration (and the sluice CLI) accepts: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, ISO-8601 {@code PT30S}. */
+public final class Durations {
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     private Durations() {
     }
 
     /** The duration {@code text} names, or null when it is not one. */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         Matcher m = SIMPLE.matcher(text);
         if (m.matches()) {
             long n;
