@@ -110,15 +110,15 @@ public final class DeadLetters {
         try (Reader reader = new Reader(filter)) {
             read:
             while (true) {
-                int room = skip + max + 1 - matched;
-                List<InboundMessage> got = reader.next(Math.min(room, batchSize()));
+                long room = (long) skip + max + 1 - matched;
+                List<InboundMessage> got = reader.next((int) Math.min(room, batchSize()));
                 if (got.isEmpty()) break;
                 for (InboundMessage m : got) {
                     reader.hold(m);
                     DeadLetter d = toDeadLetter(m);
                     if (!filter.test(d)) continue;
                     matched++;
-                    if (matched > skip + max) {
+                    if (matched > (long) skip + max) {
                         more = true;
                         break read;
                     }
@@ -175,10 +175,9 @@ public final class DeadLetters {
      * (and the thread's interrupt status) before each: a cancelled redrive finishes the batch in hand (sent to the
      * source queue, then deleted from the DLQ) and stops, so no dead letter is in both queues or in neither; the
      * result says what moved and that it was cancelled (an interrupt is left set). The DLQ deletes of a batch run
-     * to the end even when interrupted. Prefer {@code cancelled} to an interrupt all the same: an interrupt that
-     * lands during the send to the source queue may fail that call, and the batch then stays in the DLQ (or, if
-     * the broker took it before the interrupt was seen, is in both queues, counted in
-     * {@link RedriveResult#notDeleted()}... only when the delete failed; see there).
+     * to the end even when interrupted. Prefer {@code cancelled} to an interrupt all the same: on some drivers an
+     * interrupt that lands during the send to the source queue fails that call; the batch then stays in the DLQ,
+     * and if the broker had already taken it, it is in both queues, which the redrive cannot know.
      */
     public RedriveResult redrive(Predicate<DeadLetter> filter, Consumer<Progress> progress, BooleanSupplier cancelled)
             throws InterruptedException {

@@ -88,6 +88,51 @@ class CliOnMemoryTest extends CliContract {
     }
 
     @Test
+    void publishRefusesAQueueConfiguredAsEncrypted() {
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        CliHarness.Result r = cli(Map.of("SLUICE_QUEUE_PAYMENTS_URI", "mem://payments", "SLUICE_QUEUE_PAYMENTS_ENCRYPTED",
+                "true", "SLUICE_KEYRING", "k1:" + key)).run("publish", "payments", "--type", "t", "--data", "{}");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("queue 'payments'", "is configured as encrypted", "refuses to publish plaintext");
+        assertThat(sluice.stats(dev.sluice.QueueSpec.of("mem://payments")).queue().visible()).hasValue(0);
+    }
+
+    @Test
+    void anUndecodableDeadLetterIsShownAsItsRawBytesWithTheReasonAndIsStillRedriven() throws Exception {
+        URI uri = URI.create("mem://raw");
+        dev.sluice.QueueSpec spec = dev.sluice.QueueSpec.of(uri.toString());
+        try (var worker = sluice.worker(spec).on("anything", (e, d) -> { }).start()) {
+            // a CloudEvent without its required id
+            sluice.driver(uri).send(java.util.List.of(new dev.sluice.spi.OutboundMessage("raw-1",
+                    "plain bytes, no CloudEvent".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    Map.of("ce-specversion", "1.0", "ce-source", "/s", "ce-type", "anything"), null, null,
+                    java.time.Duration.ZERO)));
+            dev.sluice.testkit.Await.until("the raw message dead-lettered", () -> {
+                try {
+                    return DeadLetterFixture.count(sluice, spec) == 1;
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+        CliHarness cli = cli(Map.of());
+        CliHarness.Result table = cli.run("dlq", "peek", uri.toString());
+        assertThat(table.out()).contains("UNDECODABLE").doesNotContain("plain bytes");
+        JsonNode letter = new ObjectMapper().readTree(cli.run("dlq", "peek", uri.toString(), "--json", "--show-data").out())
+                .get("letters").get(0);
+        assertThat(letter.get("cause").asText()).isEqualTo("UNDECODABLE");
+        assertThat(letter.has("type")).isFalse();
+        assertThat(letter.get("decodeError").asText()).isNotBlank();
+        assertThat(letter.get("data").asText()).isEqualTo("plain bytes, no CloudEvent");
+
+        CliHarness.Result moved = cli.run("dlq", "redrive", uri.toString(), "--reason-contains", "undecodable");
+        assertThat(moved.exit()).as(moved.toString()).isZero();
+        assertThat(moved.out()).contains("moved 1 dead letter");
+        assertThat(new String(sluice.driver(uri).receive(1, java.time.Duration.ofSeconds(1)).get(0).body(),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("plain bytes, no CloudEvent");
+    }
+
+    @Test
     void anUnknownQueueNameExits3NamingTheConfiguredOnes() {
         CliHarness.Result r = cli(Map.of("SLUICE_QUEUE_ORDERS_URI", "mem://orders")).run("dlq", "peek", "invoices");
         assertThat(r.exit()).isEqualTo(3);
