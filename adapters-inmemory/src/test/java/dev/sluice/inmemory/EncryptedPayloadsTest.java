@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.ConfigurationException;
 import dev.sluice.ErrorCode;
+import dev.sluice.PermanentFailureException;
+import dev.sluice.crypto.PayloadEncryption;
+import dev.sluice.crypto.UndecryptableException;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.nio.charset.StandardCharsets;
 import dev.sluice.QueueSpec;
 import dev.sluice.RetryPolicy;
 import dev.sluice.SluiceException;
@@ -105,5 +111,37 @@ class EncryptedPayloadsTest {
         assertThatThrownBy(() -> Sluice.builder().keyProvider(unset).encrypted("mem://orders").build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("mem://orders").hasMessageContaining("SLUICE_KEYRING");
+    }
+
+    @Test
+    void aDeadLetterIsDecryptedOnlyWithTheKeysTheSluiceWasBuiltWith() throws Exception {
+        String k1 = EncryptionConformance.newKey("k1");
+        QueueSpec spec = QueueSpec.builder("mem://declined").build();
+        try (Sluice sluice = Sluice.builder().keyProvider(LocalKeyring.of(k1)).encrypted("mem://declined").build();
+             Worker w = sluice.worker(spec).on("order.placed", (e, d) -> {
+                 throw new PermanentFailureException("card declined");
+             }).start()) {
+            sluice.publisher("mem://declined").publish("order.placed", Map.of("card", "4111-1111")).get();
+            Await.until("dead-lettered", () -> sluice.stats(spec).deadLetterQueue().visible().orElse(0) == 1);
+            CloudEvent kept = sluice.deadLetters(spec).peek(1).get(0).event();
+            assertThat(PayloadEncryption.keyId(kept)).contains("k1");
+
+            CloudEvent plain = sluice.decrypt(kept);
+            assertThat(plain.getDataContentType()).isEqualTo("application/json");
+            assertThat(new String(plain.getData().toBytes(), StandardCharsets.UTF_8)).contains("4111-1111");
+            assertThat(sluice.decrypt(plain)).as("not encrypted: as it is").isSameAs(plain);
+
+            try (Sluice keyless = Sluice.create()) {
+                assertThatThrownBy(() -> keyless.decrypt(kept)).isInstanceOfSatisfying(UndecryptableException.class,
+                        e -> assertThat(e.missingKeyId()).contains("k1")).hasMessageContaining("no key provider");
+            }
+            try (Sluice otherKeys = Sluice.builder().keyProvider(LocalKeyring.of(EncryptionConformance.newKey("k2"))).build()) {
+                assertThatThrownBy(() -> otherKeys.decrypt(kept)).isInstanceOfSatisfying(UndecryptableException.class,
+                        e -> assertThat(e.missingKeyId()).contains("k1")).hasMessageContaining("unknown key 'k1'");
+            }
+            CloudEvent swapped = CloudEventBuilder.from(kept).withType("order.refunded").build();
+            assertThatThrownBy(() -> sluice.decrypt(swapped)).isInstanceOfSatisfying(UndecryptableException.class,
+                    e -> assertThat(e.missingKeyId()).isEmpty()).hasMessageContaining("authentication failed");
+        }
     }
 }

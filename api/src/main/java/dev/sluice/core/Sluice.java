@@ -16,6 +16,7 @@ import dev.sluice.Scheduler;
 import dev.sluice.crypto.KeyProvider;
 import dev.sluice.crypto.LocalKeyring;
 import dev.sluice.crypto.PayloadEncryption;
+import dev.sluice.crypto.UndecryptableException;
 import dev.sluice.internal.BrokerRetry;
 import dev.sluice.observe.SluiceListener;
 import dev.sluice.pipeline.Pipeline;
@@ -25,6 +26,7 @@ import dev.sluice.spi.DriverContext;
 import dev.sluice.spi.DriverProvider;
 import dev.sluice.spi.QueueDriver;
 import dev.sluice.worker.Worker;
+import io.cloudevents.CloudEvent;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,6 +172,22 @@ public final class Sluice implements Pipelines, AutoCloseable {
     /** As {@link #deadLetters(URI)}, with the dead-letter queue named. */
     public DeadLetters deadLetters(URI queue, URI deadLetterQueue) {
         return new DeadLetters(driver(queue), driver(deadLetterQueue), BrokerRetry.forCalls(scheduler));
+    }
+
+    /**
+     * The plaintext of an encrypted event, decrypted with this Sluice's key provider: what an operator's tool (the
+     * console, the CLI) shows of a dead letter, which keeps the ciphertext. An event that is not encrypted is
+     * returned as it is. Handlers need none of this: the pipeline decrypts before they run.
+     *
+     * @throws dev.sluice.crypto.UndecryptableException when it cannot be decrypted here: no key provider, or one
+     *         without the key (both name it in {@code missingKeyId()}), a changed ciphertext or bound attribute, a
+     *         malformed envelope
+     * @throws dev.sluice.SluiceException with a retryable code when the key service failed
+     */
+    public CloudEvent decrypt(CloudEvent event) {
+        if (!PayloadEncryption.isEncrypted(event)) return event;
+        if (encryption == null) throw UndecryptableException.noKeyProvider(event);
+        return encryption.decrypt(event);
     }
 
     /**

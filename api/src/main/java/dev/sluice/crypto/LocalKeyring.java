@@ -118,7 +118,7 @@ public final class LocalKeyring implements KeyProvider {
     @Override
     public byte[] unwrap(String keyId, byte[] wrapped) {
         SecretKey key = keys.get(keyId);
-        if (key == null) throw new UndecryptableException("unknown key '" + keyId + "'");
+        if (key == null) throw new UndecryptableException("unknown key '" + keyId + "'", keyId);
         if (wrapped.length < IV_BYTES + 16 + 32) throw new UndecryptableException("the wrapped data key is too short");
         try {
             Cipher c = cipher(Cipher.DECRYPT_MODE, key, Arrays.copyOf(wrapped, IV_BYTES), keyId);

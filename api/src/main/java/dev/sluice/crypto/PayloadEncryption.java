@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -71,6 +72,19 @@ public final class PayloadEncryption {
     public static boolean isEncrypted(CloudEvent event) {
         return event.getDataContentType() != null
                 && event.getDataContentType().toLowerCase(java.util.Locale.ROOT).startsWith(CONTENT_TYPE);
+    }
+
+    /**
+     * The id of the key {@code event}'s data key is wrapped under (the envelope's {@code kid}); empty when the event
+     * is not encrypted or its envelope is malformed. Reads the envelope only: no key is needed.
+     */
+    public static Optional<String> keyId(CloudEvent event) {
+        if (!isEncrypted(event)) return Optional.empty();
+        try {
+            return Optional.of(Envelope.parse(event.getData() == null ? new byte[0] : event.getData().toBytes()).kid());
+        } catch (UndecryptableException malformed) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -199,7 +199,7 @@ public final class Pipeline {
         if (!PayloadEncryption.isEncrypted(event)) return decide(run, event, settlement);
         CloudEvent plain;
         try {
-            if (encryption == null) throw new UndecryptableException("no key provider is configured here");
+            if (encryption == null) throw UndecryptableException.noKeyProvider(event);
             plain = encryption.decrypt(event);
         } catch (UndecryptableException e) {
             log.warn("event {} on {} cannot be decrypted ({}); sending it to the dead-letter queue", event.getId(),

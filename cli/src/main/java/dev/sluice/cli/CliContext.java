@@ -14,7 +14,12 @@ final class CliContext {
     }
 
     Session session() {
-        return new Session(env, configFile);
+        return session(false);
+    }
+
+    /** A session whose Sluice holds the configured key provider when {@code decrypts}. */
+    Session session(boolean decrypts) {
+        return new Session(env, configFile, decrypts);
     }
 
     /** Writes {@code value} as indented JSON on stdout. */

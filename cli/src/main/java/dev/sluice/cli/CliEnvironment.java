@@ -1,11 +1,13 @@
 package dev.sluice.cli;
 
 import dev.sluice.core.Sluice;
+import dev.sluice.crypto.KeyProvider;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * What a run of the CLI reads and writes: the environment and system properties (the runtime's configuration
@@ -17,12 +19,12 @@ import java.util.function.Supplier;
  * @param out           standard output: tables, JSON, summaries
  * @param err           standard error: progress, hints, errors
  * @param errIsTerminal whether {@code err} is a terminal
- * @param sluice        opens the Sluice a command uses
+ * @param sluice        opens the Sluice a command uses, with the configured key provider when the command decrypts
  * @param ownsSluice    whether a command closes that Sluice when done (false when a test shares its own)
  * @param interrupts    where Ctrl-C is announced
  */
 record CliEnvironment(Map<String, String> env, Properties system, PrintWriter out, PrintWriter err,
-                      boolean errIsTerminal, Supplier<Sluice> sluice, boolean ownsSluice, Interrupts interrupts) {
+                      boolean errIsTerminal, Function<Optional<KeyProvider>, Sluice> sluice, boolean ownsSluice, Interrupts interrupts) {
 
     CliEnvironment {
         env = Map.copyOf(env);
@@ -39,7 +41,13 @@ record CliEnvironment(Map<String, String> env, Properties system, PrintWriter ou
         boolean terminal = "true".equals(System.getProperty("sluice.cli.stderr-terminal",
                 String.valueOf(System.console() != null)));
         return new CliEnvironment(env, System.getProperties(), new PrintWriter(System.out, true),
-                new PrintWriter(System.err, true), terminal, () -> Sluice.builder().environment(env::get).build(), true,
-                Interrupts.shutdownHook());
+                new PrintWriter(System.err, true), terminal, keys -> openSluice(env, keys), true, Interrupts.shutdownHook());
+    }
+
+    /** The Sluice the CLI opens: the drivers' settings from {@code env}, and {@code keys} to decrypt with. */
+    static Sluice openSluice(Map<String, String> env, Optional<KeyProvider> keys) {
+        Sluice.Builder b = Sluice.builder().environment(env::get);
+        keys.ifPresent(b::keyProvider);
+        return b.build();
     }
 }

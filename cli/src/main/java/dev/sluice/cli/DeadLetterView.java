@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.DeadLetter;
 import dev.sluice.DeadLetterReason;
+import dev.sluice.SluiceException;
+import dev.sluice.core.Sluice;
+import dev.sluice.crypto.PayloadEncryption;
+import dev.sluice.crypto.UndecryptableException;
+import io.cloudevents.CloudEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -12,15 +17,49 @@ import java.util.Base64;
 
 /**
  * How a dead letter is shown: a table row or a JSON object. Its data only when asked ({@code --show-data}):
- * as text when it is UTF-8 text, else as {@code base64:...} (an undecodable message shows its raw bytes).
+ * as text when it is UTF-8 text, else as {@code base64:...} (an undecodable message shows its raw bytes); an
+ * encrypted event's decrypted when the CLI has the key, else its ciphertext envelope with why not.
  */
 final class DeadLetterView {
     static final String[] HEADERS = {"MESSAGE ID", "TYPE", "EVENT ID", "ATTEMPTS", "DEAD-LETTERED", "REASON"};
 
+    /**
+     * A dead letter's data as shown.
+     *
+     * @param text      the data (decrypted, or as stored)
+     * @param keyId     the key an encrypted event's data key is wrapped under; null when not encrypted
+     * @param decrypted whether {@code text} was decrypted
+     * @param problem   why an encrypted event was not decrypted ("encrypted, no key for k1"), else null
+     */
+    record Data(String text, String keyId, boolean decrypted, String problem) {
+        /** The table cell: the problem first, so a cut cell still says it. */
+        String cell() {
+            return problem == null ? text : problem + ": " + text;
+        }
+    }
+
+    /** {@code d}'s data, decrypted with {@code sluice}'s key provider ({@link Sluice#decrypt}) when it is encrypted. */
+    static Data data(DeadLetter d, Sluice sluice) {
+        CloudEvent e = d.event();
+        if (e == null || !PayloadEncryption.isEncrypted(e)) return new Data(data(d), null, false, null);
+        String kid = PayloadEncryption.keyId(e).orElse("?");
+        try {
+            CloudEvent plain = sluice.decrypt(e);
+            return new Data(text(plain.getData() == null ? new byte[0] : plain.getData().toBytes()), kid, true, null);
+        } catch (UndecryptableException x) {
+            return new Data(data(d), kid, false, x.missingKeyId().map(k -> "encrypted, no key for " + k)
+                    .orElse("encrypted, cannot decrypt: " + x.getMessage()));
+        } catch (RuntimeException x) {
+            String what = x instanceof SluiceException s ? s.code().toString() : x.getClass().getSimpleName();
+            return new Data(data(d), kid, false, "encrypted, the key service failed (" + what + "): " + x.getMessage());
+        }
+    }
+
     private DeadLetterView() {
     }
 
-    static String[] row(DeadLetter d, boolean showData) {
+    /** The row; with a last cell for {@code data} unless it is null. */
+    static String[] row(DeadLetter d, Data data) {
         DeadLetterReason r = d.reason().orElse(null);
         String[] cells = {
             d.messageId(),
@@ -30,13 +69,14 @@ final class DeadLetterView {
             r == null ? "-" : r.lastFailure().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
             Table.cut(reason(d), 100),
         };
-        if (!showData) return cells;
+        if (data == null) return cells;
         String[] withData = java.util.Arrays.copyOf(cells, cells.length + 1);
-        withData[cells.length] = Table.cut(data(d), 60);
+        withData[cells.length] = Table.cut(data.cell(), data.problem() == null ? 60 : data.problem().length() + 60);
         return withData;
     }
 
-    static ObjectNode json(DeadLetter d, boolean showData, ObjectMapper mapper) {
+    /** The JSON object; with {@code data} (and {@code encryption} for an encrypted event) unless it is null. */
+    static ObjectNode json(DeadLetter d, Data data, ObjectMapper mapper) {
         ObjectNode n = mapper.createObjectNode();
         n.put("messageId", d.messageId());
         if (d.event() != null) {
@@ -55,7 +95,15 @@ final class DeadLetterView {
         });
         n.put("reason", reason(d));
         if (d.decodeError() != null) n.put("decodeError", d.decodeError());
-        if (showData) n.put("data", data(d));
+        if (data != null) {
+            n.put("data", data.text());
+            if (data.keyId() != null) {
+                ObjectNode encryption = n.putObject("encryption");
+                encryption.put("keyId", data.keyId());
+                encryption.put("decrypted", data.decrypted());
+                if (data.problem() != null) encryption.put("problem", data.problem());
+            }
+        }
         return n;
     }
 
@@ -66,10 +114,14 @@ final class DeadLetterView {
         return "moved by the broker (no Sluice reason: e.g. a worker crashed on it)";
     }
 
-    /** The event's data, or the raw body of a message that is no CloudEvent. */
+    /** The event's data as stored, or the raw body of a message that is no CloudEvent. */
     static String data(DeadLetter d) {
-        byte[] bytes = d.event() != null ? (d.event().getData() == null ? new byte[0] : d.event().getData().toBytes())
-                : d.body();
+        return text(d.event() != null ? (d.event().getData() == null ? new byte[0] : d.event().getData().toBytes())
+                : d.body());
+    }
+
+    /** UTF-8 text as it is, else {@code base64:...}. */
+    private static String text(byte[] bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();

@@ -7,6 +7,8 @@ import dev.sluice.DeadLetterFilter;
 import dev.sluice.Redaction;
 import dev.sluice.SluiceException;
 import dev.sluice.core.DeadLetters;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +37,8 @@ final class DlqPeekCommand implements Callable<Integer> {
     @Mixin
     FilterOptions filters;
 
-    @Option(names = "--show-data", description = "also show each event's data (payloads may hold personal data)")
+    @Option(names = "--show-data", description = "also show each event's data (payloads may hold personal data);"
+            + " encrypted data is decrypted with the key of SLUICE_KEYRING or SLUICE_KMS_KEY, else shown as ciphertext")
     boolean showData;
 
     @Option(names = "--json", description = "print JSON instead of a table")
@@ -51,7 +54,7 @@ final class DlqPeekCommand implements Callable<Integer> {
             throw new CliFailure(ExitCode.USAGE, "--max is " + max + "; it must be 1 to " + MAX_PAGE);
         }
         if (skip < 0) throw new CliFailure(ExitCode.USAGE, "--skip is " + skip + "; it must be 0 or more");
-        try (Session session = context.session()) {
+        try (Session session = context.session(showData)) {
             QueueTarget target = queue.resolve(session);
             DeadLetterFilter filter = filters.filter(session.sluice().scheduler().now());
             DeadLetters.Page page;
@@ -70,7 +73,9 @@ final class DlqPeekCommand implements Callable<Integer> {
                 n.put("more", page.more());
                 n.put("dataShown", showData);
                 ArrayNode letters = n.putArray("letters");
-                for (DeadLetter d : page.letters()) letters.add(DeadLetterView.json(d, showData, context.json));
+                for (DeadLetter d : page.letters()) {
+                    letters.add(DeadLetterView.json(d, showData ? DeadLetterView.data(d, session.sluice()) : null, context.json));
+                }
                 context.printJson(n);
                 return ExitCode.OK;
             }
@@ -80,7 +85,12 @@ final class DlqPeekCommand implements Callable<Integer> {
                 headers[headers.length - 1] = "DATA";
             }
             Table table = new Table(headers);
-            page.letters().forEach(d -> table.row(DeadLetterView.row(d, showData)));
+            Set<String> notDecrypted = new TreeSet<>();
+            for (DeadLetter d : page.letters()) {
+                DeadLetterView.Data data = showData ? DeadLetterView.data(d, session.sluice()) : null;
+                if (data != null && data.problem() != null) notDecrypted.add(data.problem());
+                table.row(DeadLetterView.row(d, data));
+            }
             var err = context.env.err();
             if (table.isEmpty()) {
                 err.println("no dead letters" + FilterOptions.describe(filter) + (skip > 0 ? " after the first " + skip : "")
@@ -90,6 +100,10 @@ final class DlqPeekCommand implements Callable<Integer> {
                 err.println("dead letters " + (skip + 1) + "-" + (skip + page.letters().size())
                         + FilterOptions.describe(filter) + " in " + Redaction.uri(dead.uri())
                         + (showData ? "" : "; data hidden (--show-data shows it)"));
+                if (!notDecrypted.isEmpty()) {
+                    err.println("shown as ciphertext: " + String.join("; ", notDecrypted) + " (the CLI decrypts with the"
+                            + " key of SLUICE_KEYRING or SLUICE_KMS_KEY)");
+                }
                 if (page.more()) err.println("more match: add --skip " + (skip + page.letters().size()) + " for the next page");
             }
             err.flush();

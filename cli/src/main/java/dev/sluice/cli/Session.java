@@ -3,32 +3,47 @@ package dev.sluice.cli;
 import dev.sluice.ConfigurationException;
 import dev.sluice.QueueSpec;
 import dev.sluice.core.Sluice;
+import dev.sluice.crypto.KeyProvider;
 import dev.sluice.runtime.config.QueueConfig;
 import dev.sluice.runtime.config.RuntimeConfig;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
- * One command's use of Sluice: opens it once, reads the runtime's configuration only when a queue is named (a
+ * One command's use of Sluice: opens it once (with the configured key provider, {@code SLUICE_KEYRING} or
+ * {@code SLUICE_KMS_KEY}, when the command decrypts), reads the runtime's configuration only when a queue is named (a
  * URI needs none), and turns a {@code <queue>} argument into a {@link QueueTarget}. Closes the Sluice it opened.
  */
 final class Session implements AutoCloseable {
     private final CliEnvironment environment;
     private final String configFile;
+    private final boolean decrypts;
     private Sluice sluice;
     private RuntimeConfig config;
 
-    Session(CliEnvironment environment, String configFile) {
+    Session(CliEnvironment environment, String configFile, boolean decrypts) {
         this.environment = environment;
         this.configFile = configFile;
+        this.decrypts = decrypts;
     }
 
     Sluice sluice() {
-        if (sluice == null) sluice = environment.sluice().get();
+        if (sluice == null) sluice = environment.sluice().apply(decrypts ? keys() : Optional.empty());
         return sluice;
+    }
+
+    /** The key provider of the configuration's {@code SLUICE_KEYRING} or {@code SLUICE_KMS_KEY}; empty when neither is set. */
+    private Optional<KeyProvider> keys() {
+        try {
+            return RuntimeConfig.keyProvider(runtimeEnv(), runtimeSystem());
+        } catch (ConfigurationException e) {
+            throw new CliFailure(ExitCode.USAGE, e.getMessage() + "\n  what to do: fix the key setting named, or leave out"
+                    + " --show-data");
+        }
     }
 
     /** The queues configured by {@code SLUICE_QUEUE_<NAME>_*} (or the properties file), each as a target. */
@@ -86,21 +101,30 @@ final class Session implements AutoCloseable {
     /** The runtime configuration the queues come from (also the console's {@code SLUICE_CONSOLE_*}). */
     RuntimeConfig config() {
         if (config != null) return config;
-        // the CLI's own settings (SLUICE_CLI_*, sluice.cli.*) are not the runtime's
-        Map<String, String> env = new HashMap<>(environment.env());
-        env.keySet().removeIf(k -> k.startsWith("SLUICE_CLI_"));
-        if (configFile != null) env.put("SLUICE_CONFIG_FILE", configFile);
-        Properties system = new Properties();
-        environment.system().stringPropertyNames().stream().filter(k -> !k.startsWith("sluice.cli."))
-                .forEach(k -> system.setProperty(k, environment.system().getProperty(k)));
         try {
-            config = RuntimeConfig.load(env, system);
+            config = RuntimeConfig.load(runtimeEnv(), runtimeSystem());
         } catch (ConfigurationException e) {
             throw new CliFailure(ExitCode.USAGE, "the configuration (SLUICE_* variables, sluice.* properties, "
                     + "the --config file) has problems:\n" + e.getMessage()
                     + "\n  what to do: fix the settings named, or pass queue URIs instead of names");
         }
         return config;
+    }
+
+    /** The environment as the runtime reads it: the CLI's own settings ({@code SLUICE_CLI_*}) are not the runtime's. */
+    private Map<String, String> runtimeEnv() {
+        Map<String, String> env = new HashMap<>(environment.env());
+        env.keySet().removeIf(k -> k.startsWith("SLUICE_CLI_"));
+        if (configFile != null) env.put("SLUICE_CONFIG_FILE", configFile);
+        return env;
+    }
+
+    /** The system properties as the runtime reads them, without the CLI's own ({@code sluice.cli.*}). */
+    private Properties runtimeSystem() {
+        Properties system = new Properties();
+        environment.system().stringPropertyNames().stream().filter(k -> !k.startsWith("sluice.cli."))
+                .forEach(k -> system.setProperty(k, environment.system().getProperty(k)));
+        return system;
     }
 
     @Override

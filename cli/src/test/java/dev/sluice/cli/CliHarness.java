@@ -1,12 +1,15 @@
 package dev.sluice.cli;
 
 import dev.sluice.core.Sluice;
+import dev.sluice.crypto.KeyProvider;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -15,7 +18,7 @@ import java.util.function.Supplier;
  */
 final class CliHarness {
     private final Map<String, String> env;
-    private final Supplier<Sluice> sluice;
+    private final Function<Optional<KeyProvider>, Sluice> sluice;
     private final boolean ownsSluice;
 
     /** What one run printed and returned. */
@@ -26,7 +29,17 @@ final class CliHarness {
         }
     }
 
+    /** A CLI that uses the test's {@code sluice}, whatever key the configuration holds. */
     CliHarness(Map<String, String> env, Supplier<Sluice> sluice, boolean ownsSluice) {
+        this(env, keys -> sluice.get(), ownsSluice);
+    }
+
+    /** A CLI that opens a Sluice of its own from {@code env}, as the jar does (with the configured key to decrypt). */
+    static CliHarness opening(Map<String, String> env) {
+        return new CliHarness(env, (Function<Optional<KeyProvider>, Sluice>) keys -> CliEnvironment.openSluice(env, keys), true);
+    }
+
+    private CliHarness(Map<String, String> env, Function<Optional<KeyProvider>, Sluice> sluice, boolean ownsSluice) {
         this.env = env;
         this.sluice = sluice;
         this.ownsSluice = ownsSluice;

@@ -46,6 +46,6 @@ class CliOnPubSubTest extends CliContract {
     CliHarness cli(Map<String, String> env) {
         Map<String, String> all = new HashMap<>(env);
         all.putAll(emulator());
-        return new CliHarness(all, () -> Sluice.builder().environment(all::get).build(), true);
+        return CliHarness.opening(all);
     }
 }

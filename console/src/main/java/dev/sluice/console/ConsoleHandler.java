@@ -156,9 +156,11 @@ final class ConsoleHandler extends Handler.Abstract {
             case "dead-letters/message/data":
                 if (!post) break;
                 operatorOnly(who, csrf, "show a payload");
-                DeadLetter d = find(q, params.getValue("id"), who, csrf);
-                audit.record(who, "show-data", q.name(), 1, "id=" + d.messageId());
-                return Pages.message(who, csrf, q, d, Pages.data(d));
+                DeadLetterBrowser.Shown shown = browser.show(find(q, params.getValue("id"), who, csrf));
+                String id = "id=" + shown.letter().messageId();
+                audit.record(who, "show-data", q.name(), 1, !shown.encrypted() ? id
+                        : id + (shown.decrypted() ? " decrypted" : " ciphertext") + " key=" + shown.keyId());
+                return Pages.message(who, csrf, q, shown.letter(), Pages.data(shown));
             case "dead-letters/redrive":
                 if (!post) break;
                 return redrive(who, csrf, q, params);

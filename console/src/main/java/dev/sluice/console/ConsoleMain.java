@@ -15,7 +15,9 @@ public final class ConsoleMain {
 
     public static void main(String[] args) throws InterruptedException {
         RuntimeConfig config = RuntimeConfig.load();
-        Sluice sluice = Sluice.builder().build();
+        Sluice.Builder builder = Sluice.builder();
+        config.keys().ifPresent(builder::keyProvider);   // SLUICE_KEYRING or SLUICE_KMS_KEY: "Show data" decrypts
+        Sluice sluice = builder.build();
         SluiceConsole console;
         try {
             console = start(sluice, config);

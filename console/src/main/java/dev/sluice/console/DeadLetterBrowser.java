@@ -4,15 +4,21 @@ import dev.sluice.DeadLetter;
 import dev.sluice.DeadLetterFilter;
 import dev.sluice.core.DeadLetters;
 import dev.sluice.core.Sluice;
+import dev.sluice.crypto.PayloadEncryption;
+import dev.sluice.crypto.UndecryptableException;
+import io.cloudevents.CloudEvent;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The console's view of each queue's dead letters, in pages of {@value #PAGE_SIZE}, through {@link DeadLetters}. */
 final class DeadLetterBrowser {
     static final int PAGE_SIZE = 50;
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterBrowser.class);
 
     /**
      * The filter of a DLQ page's form: the event type (exact) and text the reason contains (any case), as
@@ -53,6 +59,17 @@ final class DeadLetterBrowser {
     record Page(List<DeadLetter> items, int number, boolean hasNext) {
     }
 
+    /**
+     * What "Show data" shows of a dead letter. Not encrypted: its event as it is ({@code keyId} null). Encrypted: the
+     * event decrypted with the console's key provider ({@code decrypted}), else the event with its envelope and why
+     * it was not decrypted ({@code problem}).
+     */
+    record Shown(DeadLetter letter, CloudEvent event, String keyId, boolean decrypted, String problem) {
+        boolean encrypted() {
+            return keyId != null;
+        }
+    }
+
     private final Sluice sluice;
     private final Map<String, DeadLetters> views = new ConcurrentHashMap<>();
 
@@ -79,5 +96,27 @@ final class DeadLetterBrowser {
 
     long purge(ConsoleQueue q, DeadLetterFilter which) throws InterruptedException {
         return of(q).purge(which);
+    }
+
+    /** {@code d}'s data for an operator: decrypted through {@link Sluice#decrypt} when encrypted and the key is at hand. */
+    Shown show(DeadLetter d) {
+        CloudEvent e = d.event();
+        if (e == null || !PayloadEncryption.isEncrypted(e)) return new Shown(d, e, null, false, null);
+        String kid = keyId(e);
+        try {
+            return new Shown(d, sluice.decrypt(e), kid, true, null);
+        } catch (UndecryptableException x) {
+            return new Shown(d, e, kid, false, x.missingKeyId()
+                    .map(k -> "this console has no key '" + k + "' (SLUICE_KEYRING or SLUICE_KMS_KEY gives it one)")
+                    .orElse(x.getMessage()));
+        } catch (RuntimeException x) {
+            log.warn("console: dead letter {} could not be decrypted: the key service failed ({})", d.messageId(), x.toString());
+            return new Shown(d, e, kid, false, "the key service failed (see the console's log); try again");
+        }
+    }
+
+    /** The key id an encrypted event's envelope names, or why there is none. */
+    static String keyId(CloudEvent encrypted) {
+        return PayloadEncryption.keyId(encrypted).orElse("unknown: the envelope is malformed");
     }
 }

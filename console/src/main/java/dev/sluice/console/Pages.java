@@ -9,6 +9,7 @@ import dev.sluice.QueueStats;
 import dev.sluice.Redaction;
 import dev.sluice.RetryPolicy;
 import dev.sluice.core.DeadLetters;
+import dev.sluice.crypto.PayloadEncryption;
 import io.cloudevents.CloudEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -207,6 +208,10 @@ final class Pages {
             if (e.getSubject() != null) b.append(dt("Subject", e.getSubject()));
             if (e.getTime() != null) b.append(dtHtml("Time", time(e.getTime().toInstant())));
             if (e.getDataContentType() != null) b.append(dt("Data content type", e.getDataContentType()));
+            if (PayloadEncryption.isEncrypted(e)) {
+                b.append(dtHtml("Encryption", "<span id=\"encrypted\">encrypted (key id " + Html.escape(DeadLetterBrowser.keyId(e))
+                        + ")</span>"));
+            }
         } else {
             b.append(dt("Decode error", d.decodeError()));
         }
@@ -237,11 +242,22 @@ final class Pages {
         return Html.page("Dead letter", who, csrf, b.toString());
     }
 
-    /** The data of {@code d} as HTML: text when it is UTF-8, else hex; the raw body with the reason when undecodable. */
-    static String data(DeadLetter d) {
-        if (d.event() != null) {
-            byte[] bytes = d.event().getData() == null ? new byte[0] : d.event().getData().toBytes();
-            return "<pre id=\"data\">" + Html.escape(bytesAsText(bytes)) + "</pre>";
+    /**
+     * The data shown as HTML: text when it is UTF-8, else hex; the raw body with the reason when undecodable; for an
+     * encrypted event, the decrypted data saying so, or the envelope with why it was not decrypted.
+     */
+    static String data(DeadLetterBrowser.Shown shown) {
+        DeadLetter d = shown.letter();
+        if (shown.event() != null) {
+            byte[] bytes = shown.event().getData() == null ? new byte[0] : shown.event().getData().toBytes();
+            String note = !shown.encrypted() ? ""
+                    : shown.decrypted() ? "<p class=\"notice\" id=\"decrypted\">Decrypted by this console with key "
+                            + Html.escape(shown.keyId()) + (shown.event().getDataContentType() == null ? ""
+                            : "; data content type " + Html.escape(shown.event().getDataContentType()))
+                            + ". The dead letter keeps the ciphertext.</p>"
+                    : "<p class=\"error\" id=\"not-decrypted\">Encrypted (key id " + Html.escape(shown.keyId())
+                            + "), not decrypted: " + Html.escape(shown.problem()) + ". The ciphertext envelope:</p>";
+            return note + "<pre id=\"data\">" + Html.escape(bytesAsText(bytes)) + "</pre>";
         }
         byte[] body = d.body() == null ? new byte[0] : d.body();
         return "<p>The message is not a valid CloudEvent (" + Html.escape(d.decodeError()) + "); its raw body, "

@@ -187,7 +187,10 @@ public final class EncryptionConformance {
         assertThat(dead.get("r-orphan").message()).contains("unknown key 'k1'");
     }
 
-    /** An encrypted dead letter stays ciphertext in the DLQ; redriven, it is decrypted and handled. */
+    /**
+     * An encrypted dead letter stays ciphertext in the DLQ, and {@link Sluice#decrypt} (the key's holder) shows its data;
+     * redriven, it is decrypted and handled.
+     */
     public static void redriveOfAnEncryptedDeadLetter(Harness h) throws Exception {
         URI q = h.queue("enc-redrive");
         QueueSpec spec = QueueSpec.builder(q).lease(Duration.ofSeconds(30)).build();
@@ -211,6 +214,9 @@ public final class EncryptionConformance {
             CloudEvent kept = letters.get(0).event();
             assertThat(kept.getDataContentType()).isEqualTo(PayloadEncryption.CONTENT_TYPE);
             assertThat(new String(kept.getData().toBytes(), StandardCharsets.UTF_8)).doesNotContain(SECRET);
+            CloudEvent shown = sluice.decrypt(kept);
+            assertThat(shown.getDataContentType()).as("what an operator with the key sees").isEqualTo("application/json");
+            assertThat(new String(shown.getData().toBytes(), StandardCharsets.UTF_8)).contains(SECRET);
 
             assertThat(dlq.redriveAll().moved()).isEqualTo(1);
             Await.until("handled after the redrive", () -> handled.size() == 1);

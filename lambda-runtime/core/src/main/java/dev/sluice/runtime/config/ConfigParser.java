@@ -40,6 +40,20 @@ final class ConfigParser {
         return config;
     }
 
+    /**
+     * The key provider of {@code SLUICE_KEYRING} or {@code SLUICE_KMS_KEY} alone, for a tool that needs the keys but
+     * no queue (the CLI): the same rules as {@link #parse}, no other setting checked.
+     */
+    static Optional<KeyProvider> keysOnly(Map<String, String> env, Properties system) {
+        List<String> problems = new ArrayList<>();
+        Sources sources = Sources.read(env, system, problems);
+        Optional<KeyProvider> keys = new ConfigParser(sources, problems).keys(new Values(sources.settings, problems), List.of());
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException("the Sluice key settings are invalid:\n  - " + String.join("\n  - ", problems));
+        }
+        return keys;
+    }
+
     private RuntimeConfig build() {
         Values v = new Values(sources.settings, problems);
         List<String> modules = Arrays.stream(Optional.ofNullable(v.string(Keys.Global.MODULES.env)).orElse("").split(","))

@@ -75,6 +75,16 @@ public record RuntimeConfig(List<String> modules, List<QueueConfig> queues, Opti
         return ConfigParser.parse(env, system);
     }
 
+    /**
+     * Only the key provider of encrypted payloads ({@code SLUICE_KEYRING} or {@code SLUICE_KMS_KEY}, from the same
+     * sources as {@link #load(Map, Properties)}), for a tool that decrypts but runs no queue; empty when neither is set.
+     *
+     * @throws ConfigurationException when a key setting is malformed, or both are set
+     */
+    public static Optional<KeyProvider> keyProvider(Map<String, String> env, Properties system) {
+        return ConfigParser.keysOnly(env, system);
+    }
+
     /** The queue named {@code name} (logical name, any case, hyphens or underscores). */
     public Optional<QueueConfig> queue(String name) {
         String key = Keys.envName(name);

@@ -182,6 +182,22 @@ class RuntimeConfigTest {
     }
 
     @Test
+    void theKeySettingsAloneNeedNoQueueAndFollowTheSameRules() {
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        assertThat(RuntimeConfig.keyProvider(env("SLUICE_KEYRING", "k2:" + key + ",k1:" + key), new Properties()))
+                .hasValueSatisfying(k -> assertThat(k.primaryKeyId()).hasValue("k2"));
+        Properties system = new Properties();
+        system.setProperty("sluice.kms-key", "test-kms:orders-key");
+        assertThat(RuntimeConfig.keyProvider(env(), system))
+                .hasValueSatisfying(k -> assertThat(k.primaryKeyId()).hasValue("orders-key"));
+        assertThat(RuntimeConfig.keyProvider(env(), new Properties())).isEmpty();
+        assertThatThrownBy(() -> RuntimeConfig.keyProvider(env("SLUICE_KEYRING", "k1:" + key, "SLUICE_KMS_KEY",
+                "test-kms:orders-key"), new Properties())).hasMessageContaining("choose one").hasMessageNotContaining(key);
+        assertThatThrownBy(() -> RuntimeConfig.keyProvider(env("SLUICE_KEYRING", "k1:short"), new Properties()))
+                .hasMessageContaining("SLUICE_KEYRING").hasMessageContaining("'k1'");
+    }
+
+    @Test
     void fixedRetryUsesTheInitialDelay() {
         RuntimeConfig c = RuntimeConfig.load(env("SLUICE_QUEUE_A_URI", "mem://a", "SLUICE_QUEUE_A_RETRY", "FIXED",
                 "SLUICE_QUEUE_A_RETRY_INITIAL_DELAY", "1500ms", "SLUICE_QUEUE_A_RETRY_MAX_DELAY", "1s"), new Properties());
