@@ -22,7 +22,8 @@ final class ConsoleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        try (Session session = context.session()) {
+        // the configured key (SLUICE_KEYRING or SLUICE_KMS_KEY) lets an operator's "Show data" decrypt
+        try (Session session = context.session(true)) {
             SluiceConsole console;
             try {
                 console = ConsoleMain.start(session.sluice(), session.config());

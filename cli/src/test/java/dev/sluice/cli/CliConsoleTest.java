@@ -69,6 +69,6 @@ class CliConsoleTest {
             return () -> ctrlC.set(null);
         };
         return new CliEnvironment(variables, new Properties(), new PrintWriter(new StringWriter(), true),
-                new PrintWriter(err, true), false, () -> sluice, false, interrupts);
+                new PrintWriter(err, true), false, keys -> sluice, false, interrupts);
     }
 }

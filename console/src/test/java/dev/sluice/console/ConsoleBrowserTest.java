@@ -20,6 +20,8 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -107,7 +109,7 @@ class ConsoleBrowserTest {
                 .as("the line spans the chart, not a dot at its edge").isGreaterThan(Sparkline.WIDTH / 2);
         shot("overview");
 
-        browser.findElement(By.linkText("orders")).click();
+        follow(browser.findElement(By.linkText("orders")));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Queue orders");
         assertThat(browser.getPageSource()).contains("Max delivery attempts").contains("mem://orders-dlq");
         shot("queue");
@@ -115,7 +117,7 @@ class ConsoleBrowserTest {
         browser.get(base + "/queues/orders/dead-letters");
         assertThat(rows()).hasSize(5);
         assertThat(browser.findElements(By.id("redrive-matching"))).as("no redrive for viewers").isEmpty();
-        browser.findElements(By.cssSelector("tr.dead-letter a")).get(0).click();
+        follow(browser.findElements(By.cssSelector("tr.dead-letter a")).get(0));
         assertThat(browser.findElement(By.id("data-redacted")).getText()).contains("only operators");
         assertThat(browser.getPageSource()).doesNotContain("4111-secret");
         shot("message-viewer");
@@ -132,26 +134,25 @@ class ConsoleBrowserTest {
         shot("viewer-refused");
         assertThat(shop.dlqDepth()).isEqualTo(5);
 
-        browser.findElement(By.cssSelector("header form button")).click();
+        follow(browser.findElement(By.cssSelector("header form button")));
         logIn(ConsoleHttpTest.OPERATOR);
 
         // the operator filters to the failed orders, and redrives them once payments are back
         browser.get(base + "/queues/orders/dead-letters");
         browser.findElement(By.id("f-type")).sendKeys(Shop.PLACED);
         browser.findElement(By.id("f-reason")).sendKeys("refused");
-        browser.findElement(By.id("filter")).click();
+        follow(browser.findElement(By.id("filter")));
         assertThat(rows()).hasSize(3);
         shot("dead-letters");
 
-        browser.findElements(By.cssSelector("tr.dead-letter a")).get(0).click();
-        browser.findElement(By.id("show-data")).click();
+        follow(browser.findElements(By.cssSelector("tr.dead-letter a")).get(0));
+        follow(browser.findElement(By.id("show-data")));
         assertThat(browser.findElement(By.id("data")).getText()).contains("4111-secret");
         shot("message-data");
-        browser.navigate().back();
-        browser.navigate().back();
+        browser.get(base + "/queues/orders/dead-letters?type=" + Shop.PLACED + "&reason=refused");
 
         shop.paymentsDown.set(false);
-        browser.findElement(By.id("redrive-matching")).click();
+        follow(browser.findElement(By.id("redrive-matching")));
         assertThat(browser.findElement(By.id("result")).getText()).startsWith("3 moved back");
         shot("redriven");
         Await.until("the worker handled the redriven orders", () -> shop.handled.size() == 4 + 3);
@@ -161,7 +162,7 @@ class ConsoleBrowserTest {
 
         // purge asks first
         browser.get(base + "/queues/orders/dead-letters");
-        browser.findElement(By.id("purge")).click();
+        follow(browser.findElement(By.id("purge")));
         assertThat(browser.findElement(By.id("purge-confirm")).isDisplayed()).isTrue();
         shot("purge-confirm");
         assertThat(shop.dlqDepth()).isEqualTo(2);
@@ -189,7 +190,7 @@ class ConsoleBrowserTest {
     private void logIn(String token) {
         browser.get(base + "/login");
         browser.findElement(By.id("token")).sendKeys(token);
-        browser.findElement(By.id("login")).click();
+        follow(browser.findElement(By.id("login")));
         try {
             Await.until("logged in", () -> browser.findElement(By.tagName("h1")).getText().equals("Queues"));
         } catch (AssertionError e) {
@@ -201,6 +202,18 @@ class ConsoleBrowserTest {
             throw new AssertionError("not logged in; the page at " + browser.getCurrentUrl() + " says: "
                     + browser.findElement(By.tagName("main")).getText(), e);
         }
+    }
+
+    /**
+     * Clicks what leads to another page (a link, a form's button) and waits until the browser has left this one: a
+     * click returns when it is dispatched, and the next lookup would otherwise read the old page (or none yet).
+     */
+    private void follow(WebElement target) {
+        WebElement page = browser.findElement(By.tagName("html"));
+        target.click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> "complete".equals(
+                ((JavascriptExecutor) d).executeScript("return document.readyState")));
     }
 
     private String dlqCount() {
