@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -97,7 +99,7 @@ class ConsoleBrowserTest {
         shop.handle(4);
         shop.deadLetter(1, 1);
         awaitChart("orders dead letters", "5");
-        Await.until("the last interval's rates", () -> {
+        browserWait("the last interval's rates", () -> {
             browser.navigate().refresh();
             return !List.of("0.0/min", "—").contains(browser.findElement(By.cssSelector("td.rate-failed")).getText());
         });
@@ -129,7 +131,7 @@ class ConsoleBrowserTest {
                 const c = document.querySelector('input[name=csrf]').cloneNode(); f.appendChild(c);
                 const s = document.createElement('input'); s.name = 'scope'; s.value = 'matching'; f.appendChild(s);
                 document.body.appendChild(f); f.submit();""");
-        Await.until("the refusal", () -> browser.findElement(By.tagName("h1")).getText().equals("Forbidden"));
+        browserWait("the refusal", () -> browser.findElement(By.tagName("h1")).getText().equals("Forbidden"));
         assertThat(browser.getPageSource()).contains("only operators may redrive");
         shot("viewer-refused");
         assertThat(shop.dlqDepth()).isEqualTo(5);
@@ -180,7 +182,7 @@ class ConsoleBrowserTest {
 
     /** Refreshes the overview until the chart of {@code what} ends at {@code last}. */
     private void awaitChart(String what, String last) {
-        Await.until(what + " at " + last, () -> {
+        browserWait(what + " at " + last, () -> {
             browser.navigate().refresh();
             return browser.findElements(By.cssSelector("svg.spark[aria-label^='" + what + " ']")).stream()
                     .anyMatch(e -> e.getAttribute("aria-label").matches(".* → " + last + " over .*"));
@@ -192,8 +194,8 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("token")).sendKeys(token);
         follow(browser.findElement(By.id("login")));
         try {
-            Await.until("logged in", () -> browser.findElement(By.tagName("h1")).getText().equals("Queues"));
-        } catch (AssertionError e) {
+            browserWait("logged in", () -> browser.findElement(By.tagName("h1")).getText().equals("Queues"));
+        } catch (org.openqa.selenium.TimeoutException e) {
             try {
                 shot("failed-login");
             } catch (IOException io) {
@@ -214,6 +216,16 @@ class ConsoleBrowserTest {
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> "complete".equals(
                 ((JavascriptExecutor) d).executeScript("return document.readyState")));
+    }
+
+    /**
+     * Waits until {@code condition} holds on the page, reading again when the page changed under a read (an element
+     * gone stale, or not there yet).
+     */
+    private void browserWait(String what, java.util.function.BooleanSupplier condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage(what)
+                .ignoring(StaleElementReferenceException.class).ignoring(NoSuchElementException.class)
+                .until(d -> condition.getAsBoolean());
     }
 
     private String dlqCount() {
