@@ -6,17 +6,20 @@ import dev.sluice.observe.SluiceListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import java.net.URI;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Records Sluice's work as Micrometer meters: register it with {@code Sluice.builder().listener(metrics)}.
@@ -29,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <tr><th>name</th><th>kind</th><th>from</th><th>extra tags</th></tr>
  *   <tr><td>{@value #SENT}</td><td>counter</td><td>a publish the broker took</td><td>operation {@code send}</td></tr>
  *   <tr><td>{@value #CONSUMED}</td><td>counter</td><td>a delivery entering the pipeline</td><td>operation {@code receive}</td></tr>
- *   <tr><td>{@value #PROCESS_DURATION}</td><td>timer (histogram, p50/p95/p99)</td><td>interceptors and handler</td><td>operation {@code process}, outcome</td></tr>
+ *   <tr><td>{@value #PROCESS_DURATION}</td><td>timer (histogram; client-side percentiles when {@link Builder#percentiles(double...) asked for})</td><td>interceptors and handler</td><td>operation {@code process}, outcome</td></tr>
  *   <tr><td>{@value #HANDLED}</td><td>counter</td><td>the settlement of a delivery</td><td>outcome: ack, retry, dead_letter</td></tr>
  *   <tr><td>{@value #END_TO_END}</td><td>timer (histogram)</td><td>the event's {@code time} to its successful handling</td><td></td></tr>
  *   <tr><td>{@value #ATTEMPTS}</td><td>distribution summary</td><td>attempts a message took, when acked or dead-lettered</td><td>outcome</td></tr>
@@ -71,6 +74,25 @@ public final class SluiceMetrics implements SluiceListener {
     private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
     private final Map<Key, DistributionSummary> summaries = new ConcurrentHashMap<>();
     private final Map<URI, AtomicInteger> active = new ConcurrentHashMap<>();
+    /**
+     * The per-message meters of each queue and event type, found per event by two map lookups that build no key
+     * (the meters themselves are registered once, through the maps above).
+     */
+    private final Map<URI, Map<String, AtomicReferenceArray<Meter>>> perMessage = new ConcurrentHashMap<>();
+
+    /** The {@value #OPERATION_DURATION} timers of each queue, by {@link SluiceEvent.Operation} ordinal. */
+    private final Map<URI, AtomicReferenceArray<Timer>> operationTimers = new ConcurrentHashMap<>();
+
+    /** Slots of {@link #perMessage}: sent, consumed, then per outcome (ack, retry, dead letter) process, handled, attempts. */
+    private static final int SENT_SLOT = 0;
+    private static final int CONSUMED_SLOT = 1;
+    private static final int END_TO_END_SLOT = 2;
+    private static final int PROCESS_SLOT = 3;
+    private static final int HANDLED_SLOT = 6;
+    private static final int ATTEMPTS_SLOT = 9;
+    private static final int SLOTS = 12;
+    /** The outcome tag values, in the order of an outcome's slot offset. */
+    private static final String[] OUTCOMES = {"ack", "retry", "dead_letter"};
 
     /** One meter's identity: its name and the values of its tags. */
     private record Key(String name, URI queue, String type, String outcome, String operation, String error) {
@@ -129,26 +151,25 @@ public final class SluiceMetrics implements SluiceListener {
     @Override
     public void onEvent(SluiceEvent event) {
         if (event instanceof SluiceEvent.Published p) {
-            counter(new Key(SENT, p.queue(), type(p.eventType()), null, "send", null)).increment();
+            ((Counter) meter(p.queue(), p.eventType(), SENT_SLOT)).increment();
         } else if (event instanceof SluiceEvent.Received r) {
-            counter(new Key(CONSUMED, r.queue(), type(r.eventType()), null, "receive", null)).increment();
+            ((Counter) meter(r.queue(), r.eventType(), CONSUMED_SLOT)).increment();
         } else if (event instanceof SluiceEvent.HandlerStarted s) {
             active(s.queue()).incrementAndGet();
         } else if (event instanceof SluiceEvent.HandlerFinished f) {
             finished(f);
         } else if (event instanceof SluiceEvent.Acked a) {
-            settled(a, "ack");
+            settled(a, 0);
         } else if (event instanceof SluiceEvent.RetryScheduled r) {
-            settled(r, "retry");
+            settled(r, 1);
         } else if (event instanceof SluiceEvent.DeadLettered d) {
-            settled(d, "dead_letter");
+            settled(d, 2);
         } else if (event instanceof SluiceEvent.Released r) {
             counter(new Key(RELEASED, r.queue(), null, null, null, null)).increment();
         } else if (event instanceof SluiceEvent.LeaseExtended l) {
             counter(new Key(LEASE_EXTENSIONS, l.queue(), null, null, null, null)).increment();
         } else if (event instanceof SluiceEvent.BrokerCallCompleted c) {
-            timer(new Key(OPERATION_DURATION, c.queue(), null, null, operation(c.operation()), null))
-                    .record(c.duration());
+            operationTimer(c.queue(), c.operation()).record(c.duration().toNanos(), TimeUnit.NANOSECONDS);
         } else if (event instanceof SluiceEvent.BrokerCallFailed f) {
             counter(new Key(BROKER_ERRORS, f.queue(), null, null, operation(f.operation()),
                     f.code().name().toLowerCase(Locale.ROOT))).increment(Math.max(1, f.messages()));
@@ -157,22 +178,64 @@ public final class SluiceMetrics implements SluiceListener {
 
     private void finished(SluiceEvent.HandlerFinished f) {
         active(f.queue()).decrementAndGet();
-        String outcome = outcome(f.outcome());
-        timer(new Key(PROCESS_DURATION, f.queue(), type(f.eventType()), outcome, "process", null)).record(f.duration());
-        if (f.outcome() instanceof Outcome.Ack && f.eventTime() != null) {
-            Duration latency = Duration.between(f.eventTime(), f.at());
-            timer(new Key(END_TO_END, f.queue(), type(f.eventType()), null, null, null))
-                    .record(latency.isNegative() ? Duration.ZERO : latency);
+        int outcome = outcomeIndex(f.outcome());
+        ((Timer) meter(f.queue(), f.eventType(), PROCESS_SLOT + outcome)).record(f.duration().toNanos(), TimeUnit.NANOSECONDS);
+        if (outcome == 0 && f.eventTime() != null) {
+            ((Timer) meter(f.queue(), f.eventType(), END_TO_END_SLOT))
+                    .record(nanosBetween(f.eventTime(), f.at()), TimeUnit.NANOSECONDS);
         }
     }
 
-    private void settled(SluiceEvent.OnMessage m, String outcome) {
-        counter(new Key(HANDLED, m.queue(), type(m.eventType()), outcome, null, null)).increment();
-        if (!outcome.equals("retry")) {
-            summaries.computeIfAbsent(new Key(ATTEMPTS, m.queue(), type(m.eventType()), outcome, null, null),
-                    k -> DistributionSummary.builder(k.name()).description("delivery attempts a message took")
-                            .tags(tags(k)).publishPercentileHistogram().register(registry)).record(m.attempt());
+    /** Nanoseconds from {@code from} to {@code to}: zero when {@code to} is earlier, capped rather than overflowing. */
+    static long nanosBetween(Instant from, Instant to) {
+        long seconds = to.getEpochSecond() - from.getEpochSecond();
+        if (seconds < 0) return 0;
+        if (seconds >= Long.MAX_VALUE / 1_000_000_000L - 1) return Long.MAX_VALUE;
+        return Math.max(0, seconds * 1_000_000_000L + (to.getNano() - from.getNano()));
+    }
+
+    private void settled(SluiceEvent.OnMessage m, int outcome) {
+        ((Counter) meter(m.queue(), m.eventType(), HANDLED_SLOT + outcome)).increment();
+        if (outcome != 1) ((DistributionSummary) meter(m.queue(), m.eventType(), ATTEMPTS_SLOT + outcome)).record(m.attempt());
+    }
+
+    /** The per-message meter in {@code slot} of a queue and event type, registered on first use. */
+    private Meter meter(URI queue, String eventType, int slot) {
+        String type = type(eventType);
+        Map<String, AtomicReferenceArray<Meter>> types = perMessage.get(queue);
+        if (types == null) types = perMessage.computeIfAbsent(queue, q -> new ConcurrentHashMap<>());
+        AtomicReferenceArray<Meter> meters = types.get(type);
+        if (meters == null) meters = types.computeIfAbsent(type, t -> new AtomicReferenceArray<>(SLOTS));
+        Meter m = meters.get(slot);
+        if (m == null) {
+            m = register(queue, type, slot); // the same meter if two threads race: the maps below decide
+            meters.set(slot, m);
         }
+        return m;
+    }
+
+    private Timer operationTimer(URI queue, SluiceEvent.Operation operation) {
+        AtomicReferenceArray<Timer> timers = operationTimers.get(queue);
+        if (timers == null) {
+            timers = operationTimers.computeIfAbsent(queue, q -> new AtomicReferenceArray<>(SluiceEvent.Operation.values().length));
+        }
+        Timer t = timers.get(operation.ordinal());
+        if (t == null) {
+            t = timer(new Key(OPERATION_DURATION, queue, null, null, operation(operation), null));
+            timers.set(operation.ordinal(), t);
+        }
+        return t;
+    }
+
+    private Meter register(URI queue, String type, int slot) {
+        if (slot == SENT_SLOT) return counter(new Key(SENT, queue, type, null, "send", null));
+        if (slot == CONSUMED_SLOT) return counter(new Key(CONSUMED, queue, type, null, "receive", null));
+        if (slot == END_TO_END_SLOT) return timer(new Key(END_TO_END, queue, type, null, null, null));
+        if (slot < HANDLED_SLOT) return timer(new Key(PROCESS_DURATION, queue, type, OUTCOMES[slot - PROCESS_SLOT], "process", null));
+        if (slot < ATTEMPTS_SLOT) return counter(new Key(HANDLED, queue, type, OUTCOMES[slot - HANDLED_SLOT], null, null));
+        return summaries.computeIfAbsent(new Key(ATTEMPTS, queue, type, OUTCOMES[slot - ATTEMPTS_SLOT], null, null),
+                k -> DistributionSummary.builder(k.name()).description("delivery attempts a message took")
+                        .tags(tags(k)).publishPercentileHistogram().register(registry));
     }
 
     /** The {@code messaging.operation.name} of an operation (a constant: no string made per event). */
@@ -188,9 +251,14 @@ public final class SluiceMetrics implements SluiceListener {
 
     /** The outcome tag value of an outcome. */
     static String outcome(Outcome outcome) {
-        if (outcome instanceof Outcome.Retry) return "retry";
-        if (outcome instanceof Outcome.DeadLetter) return "dead_letter";
-        return "ack";
+        return OUTCOMES[outcomeIndex(outcome)];
+    }
+
+    /** An outcome's index in {@link #OUTCOMES}. */
+    private static int outcomeIndex(Outcome outcome) {
+        if (outcome instanceof Outcome.Retry) return 1;
+        if (outcome instanceof Outcome.DeadLetter) return 2;
+        return 0;
     }
 
     private String type(String eventType) {
@@ -210,6 +278,8 @@ public final class SluiceMetrics implements SluiceListener {
     }
 
     private AtomicInteger active(URI queue) {
+        AtomicInteger known = active.get(queue);
+        if (known != null) return known;
         return active.computeIfAbsent(queue, q -> {
             AtomicInteger n = new AtomicInteger();
             Gauge.builder(ACTIVE, n, AtomicInteger::get).description("handlers running now")
@@ -233,7 +303,7 @@ public final class SluiceMetrics implements SluiceListener {
     public static final class Builder {
         private final MeterRegistry registry;
         private boolean eventTypeTag = true;
-        private double[] percentiles = {0.5, 0.95, 0.99};
+        private double[] percentiles = {};
 
         private Builder(MeterRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -249,8 +319,10 @@ public final class SluiceMetrics implements SluiceListener {
         }
 
         /**
-         * Client-side percentiles published for {@value #PROCESS_DURATION} (default p50, p95, p99; none: only the
-         * histogram, which a server aggregates across instances).
+         * Client-side percentiles to publish for {@value #PROCESS_DURATION}, e.g. {@code 0.5, 0.95, 0.99} (default
+         * none: only the histogram, which a server aggregates across instances with {@code histogram_quantile}).
+         * Each costs a time-windowed histogram update per handling, and percentiles of several instances cannot be
+         * added up; ask for them where no server computes quantiles (a registry read in the process, Datadog, ...).
          */
         public Builder percentiles(double... v) {
             for (double p : v) {

@@ -89,7 +89,7 @@ class SluiceMetricsTest {
         assertThat(registry.get(SluiceMetrics.PROCESS_DURATION).tags("sluice.outcome", "retry", "messaging.operation.name", "process")
                 .timer().count()).isEqualTo(3);
         assertThat(registry.get(SluiceMetrics.PROCESS_DURATION).tags("sluice.outcome", "ack", "cloudevents.event_type", "ok")
-                .timer().takeSnapshot().percentileValues()).extracting(v -> v.percentile()).containsExactly(0.5, 0.95, 0.99);
+                .timer().takeSnapshot().percentileValues()).as("client-side percentiles are opt-in").isEmpty();
         assertThat(registry.get(SluiceMetrics.ATTEMPTS).tags("cloudevents.event_type", "flaky", "sluice.outcome", "ack")
                 .summary().max()).isEqualTo(2);
         assertThat(registry.get(SluiceMetrics.ATTEMPTS).tags("sluice.outcome", "dead_letter").summary().count()).isEqualTo(2);
@@ -149,6 +149,27 @@ class SluiceMetricsTest {
         }
         assertThat(untyped.get(SluiceMetrics.SENT).counters()).hasSize(1);
         assertThat(untyped.get(SluiceMetrics.SENT).tag("cloudevents.event_type", "unknown").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void clientSidePercentilesArePublishedWhenAskedFor() throws Exception {
+        SimpleMeterRegistry withPercentiles = new SimpleMeterRegistry();
+        try (Sluice s = Sluice.builder().scheduler(clock)
+                .listener(SluiceMetrics.builder(withPercentiles).percentiles(0.5, 0.95, 0.99).build()).build();
+             Worker worker = s.worker("mem://percentiles").on("job", (e, d) -> { }).start()) {
+            s.publisher("mem://percentiles").publish(event("p-1", "job")).get();
+            Await.until("handled", () -> withPercentiles.find(SluiceMetrics.HANDLED).counters().size() == 1);
+        }
+        assertThat(withPercentiles.get(SluiceMetrics.PROCESS_DURATION).tags("sluice.outcome", "ack").timer().takeSnapshot()
+                .percentileValues()).extracting(v -> v.percentile()).containsExactly(0.5, 0.95, 0.99);
+    }
+
+    @Test
+    void endToEndOfAnEventFromLongAgoOrFromTheFutureIsCappedNotAnError() {
+        java.time.Instant now = java.time.Instant.parse("2026-11-28T00:00:00Z");
+        assertThat(SluiceMetrics.nanosBetween(java.time.Instant.parse("0001-01-01T00:00:00Z"), now)).isEqualTo(Long.MAX_VALUE);
+        assertThat(SluiceMetrics.nanosBetween(now.plusMillis(1), now)).isZero();
+        assertThat(SluiceMetrics.nanosBetween(now.minusNanos(1_500_000_001L), now)).isEqualTo(1_500_000_001L);
     }
 
     @Test

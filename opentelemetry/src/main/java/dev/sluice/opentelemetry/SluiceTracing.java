@@ -11,19 +11,21 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.net.URI;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,18 +86,22 @@ public final class SluiceTracing {
     };
 
     private final Tracer tracer;
-    private final TextMapPropagator propagator;
+    /** W3C trace context: the format of the CloudEvents distributed tracing extension, whatever else the application propagates. */
+    private final TextMapPropagator propagator = W3CTraceContextPropagator.getInstance();
     /** The process spans open on this thread, innermost last (a handler may run a pipeline of its own). */
     private final ThreadLocal<ArrayDeque<Open>> open = ThreadLocal.withInitial(ArrayDeque::new);
 
     private record Open(String messageId, Span span, Scope scope) {
     }
 
-    /** A queue's names, worked out once per queue rather than per span. */
-    private record Names(String system, String destination, String createSpan, String processSpan) {
+    /** A queue's span names and attributes, worked out once per queue rather than per span. */
+    private record Names(String createSpan, String processSpan, Attributes create, Attributes process) {
         static Names of(URI queue) {
             String destination = MessagingNames.destination(queue);
-            return new Names(MessagingNames.system(queue), destination, "create " + destination, "process " + destination);
+            Attributes common = Attributes.of(SYSTEM, MessagingNames.system(queue), DESTINATION, destination);
+            return new Names("create " + destination, "process " + destination,
+                    common.toBuilder().put(OPERATION_NAME, "create").put(OPERATION_TYPE, "create").build(),
+                    common.toBuilder().put(OPERATION_NAME, "process").put(OPERATION_TYPE, "process").build());
         }
     }
 
@@ -103,10 +109,12 @@ public final class SluiceTracing {
 
     private SluiceTracing(OpenTelemetry openTelemetry) {
         this.tracer = openTelemetry.getTracer(SCOPE);
-        this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
     }
 
-    /** Tracing with {@code openTelemetry}'s tracer provider and text map propagator (W3C trace context). */
+    /**
+     * Tracing with {@code openTelemetry}'s tracer provider. The context travels in W3C trace context format (the
+     * CloudEvents extension's), whichever propagators {@code openTelemetry} has for other transports.
+     */
     public static SluiceTracing create(OpenTelemetry openTelemetry) {
         return new SluiceTracing(Objects.requireNonNull(openTelemetry, "openTelemetry"));
     }
@@ -130,21 +138,16 @@ public final class SluiceTracing {
         Names n = names(destination);
         Span span = tracer.spanBuilder(n.createSpan())
                 .setSpanKind(SpanKind.PRODUCER).setParent(Context.current())
-                .setAttribute(SYSTEM, n.system())
-                .setAttribute(DESTINATION, n.destination())
-                .setAttribute(OPERATION_NAME, "create").setAttribute(OPERATION_TYPE, "create")
+                .setAllAttributes(n.create())
                 .setAttribute(EVENT_ID, event.getId()).setAttribute(EVENT_TYPE, event.getType())
                 .setAttribute(EVENT_SOURCE, String.valueOf(event.getSource()))
                 .startSpan();
         try {
-            Map<String, String> carrier = new HashMap<>();
-            propagator.inject(Context.current().with(span), carrier, Map::put);
-            CloudEventBuilder b = CloudEventBuilder.from(event);
-            String parent = carrier.get(TRACEPARENT);
-            if (parent == null) return event; // nothing to carry (a no-op OpenTelemetry)
-            b.withExtension(TRACEPARENT, parent);
-            String state = carrier.get(TRACESTATE);
-            if (state != null && !state.isEmpty()) {
+            SpanContext context = span.getSpanContext();
+            if (!context.isValid()) return event; // nothing to carry (a no-op OpenTelemetry)
+            CloudEventBuilder b = CloudEventBuilder.from(event).withExtension(TRACEPARENT, traceparent(context));
+            String state = tracestate(context.getTraceState());
+            if (!state.isEmpty()) {
                 b.withExtension(TRACESTATE, state);
             } else if (event.getExtension(TRACESTATE) != null) {
                 b.withoutExtension(TRACESTATE); // an older context's state must not travel with the new parent
@@ -153,6 +156,20 @@ public final class SluiceTracing {
         } finally {
             span.end();
         }
+    }
+
+    /** The W3C {@code traceparent} of a valid span context: {@code 00-<trace id>-<span id>-<flags>}. */
+    static String traceparent(SpanContext context) {
+        return new StringBuilder(55).append("00-").append(context.getTraceId()).append('-').append(context.getSpanId())
+                .append('-').append(context.getTraceFlags().asHex()).toString();
+    }
+
+    /** The W3C {@code tracestate} of a trace state: {@code key=value} entries joined by commas, empty for none. */
+    static String tracestate(TraceState state) {
+        if (state.isEmpty()) return "";
+        StringBuilder s = new StringBuilder();
+        state.forEach((key, value) -> (s.length() == 0 ? s : s.append(',')).append(key).append('=').append(value));
+        return s.toString();
     }
 
     void onEvent(SluiceEvent event) {
@@ -176,9 +193,7 @@ public final class SluiceTracing {
         SpanBuilder b = tracer.spanBuilder(n.processSpan())
                 .setSpanKind(SpanKind.CONSUMER)
                 .setParent(ambient || !creation.isValid() ? current : created)
-                .setAttribute(SYSTEM, n.system())
-                .setAttribute(DESTINATION, n.destination())
-                .setAttribute(OPERATION_NAME, "process").setAttribute(OPERATION_TYPE, "process")
+                .setAllAttributes(n.process())
                 .setAttribute(MESSAGE_ID, s.messageId()).setAttribute(EVENT_ID, s.eventId())
                 .setAttribute(EVENT_TYPE, s.eventType()).setAttribute(ATTEMPT, (long) s.attempt());
         if (creation.isValid()) b.addLink(creation);
@@ -202,8 +217,7 @@ public final class SluiceTracing {
             if (cause != null) span.recordException(cause);
         }
         o.scope().close();
-        span.end();
-        if (stack.isEmpty()) open.remove();
+        span.end(); // the thread's (empty) stack stays for its next handling rather than being made anew each time
     }
 
     private Names names(URI queue) {

@@ -10,9 +10,13 @@ import dev.sluice.worker.Worker;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -21,7 +25,9 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -117,6 +123,29 @@ class SluiceTracingTest {
         assertThat(received.get(0).getExtension("traceparent")).asString() // flags: sampled (and random ids, W3C level 2)
                 .startsWith("00-" + create.getTraceId() + "-" + create.getSpanId() + "-");
         assertThat(received.get(0).getExtension("tracestate")).as("no empty tracestate is carried").isNull();
+    }
+
+    @Test
+    void theCallersTraceStateTravelsInTheEventExactlyAsTheW3cPropagatorWritesIt() throws Exception {
+        List<CloudEvent> received = new CopyOnWriteArrayList<>();
+        TraceState state = TraceState.builder().put("vendor", "abc").put("other", "1").build();
+        SpanContext caller = SpanContext.create("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331",
+                TraceFlags.getSampled(), state);
+        try (Worker worker = sluice.worker("mem://stateful").on("order", (e, d) -> received.add(e)).start()) {
+            try (Scope s = Span.wrap(caller).makeCurrent()) {
+                sluice.publisher("mem://stateful").publish(event("s-1", "order")).get();
+            }
+            Await.until("handled", () -> received.size() == 1);
+            Await.until("spans ended", () -> spans.getFinishedSpanItems().size() == 2);
+        }
+        SpanData create = span("create stateful");
+        Map<String, String> w3c = new HashMap<>();
+        W3CTraceContextPropagator.getInstance().inject(Context.root().with(Span.wrap(create.getSpanContext())), w3c, Map::put);
+        assertThat(received.get(0).getExtension("traceparent")).isEqualTo(w3c.get("traceparent"));
+        assertThat(received.get(0).getExtension("tracestate")).isEqualTo(w3c.get("tracestate")).isEqualTo("other=1,vendor=abc"); // the latest entry leftmost, as W3C orders them
+        SpanData process = span("process stateful");
+        assertThat(process.getParentSpanId()).isEqualTo(create.getSpanId());
+        assertThat(process.getSpanContext().getTraceState().asMap()).isEqualTo(state.asMap());
     }
 
     @Test

@@ -41,8 +41,8 @@ public final class ObservabilityOverhead {
     private static int concurrency = 4;
     /** {@code both} (default), {@code metrics} or {@code tracing}: what the observed contender turns on. */
     private static String mode = "both";
-    /** Whether the metrics publish client-side percentiles too (the default; {@code -Dbench.clientPercentiles=false}: not). */
-    private static final boolean clientPercentiles = !"false".equals(System.getProperty("bench.clientPercentiles"));
+    /** Whether the metrics publish client-side p50/p95/p99 too ({@code -Dbench.clientPercentiles=true}; default not, as SluiceMetrics). */
+    private static final boolean clientPercentiles = "true".equals(System.getProperty("bench.clientPercentiles"));
     /** {@code mem} (default) or {@code sqs}. */
     private static String broker = "mem";
     /** How long the handler sleeps (default 0: the worst case, where the instrumentation is the largest share). */
@@ -112,10 +112,10 @@ public final class ObservabilityOverhead {
         System.out.printf("| worker, no listener | %,.0f | %,.0f – %,.0f | %.1f | %.1f – %.1f |%n", median(plainRates),
                 min(plainRates), max(plainRates), median(plainCpu), min(plainCpu), max(plainCpu));
         System.out.printf("| worker + %s | %,.0f | %,.0f – %,.0f | %.1f | %.1f – %.1f |%n", switch (mode) {
-                    case "metrics" -> "SluiceMetrics (Prometheus registry" + (clientPercentiles ? "" : ", no client-side percentiles")
+                    case "metrics" -> "SluiceMetrics (Prometheus registry" + (clientPercentiles ? ", client-side percentiles" : "")
                             + ", depth gauges)";
                     case "tracing" -> "SluiceTracing (OpenTelemetry SDK, every span sampled)";
-                    default -> "SluiceMetrics (Prometheus" + (clientPercentiles ? "" : ", no client-side percentiles")
+                    default -> "SluiceMetrics (Prometheus" + (clientPercentiles ? ", client-side percentiles" : "")
                             + ") + SluiceTracing (SDK, every span sampled)";
                 }, median(observedRates), min(observedRates), max(observedRates), median(observedCpu), min(observedCpu),
                 max(observedCpu));
@@ -137,8 +137,8 @@ public final class ObservabilityOverhead {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Sluice.Builder builder = Sluice.builder();
         if (observed && !mode.equals("tracing")) {
-            builder.listener(clientPercentiles ? SluiceMetrics.of(registry)
-                    : SluiceMetrics.builder(registry).percentiles().build());
+            builder.listener(clientPercentiles ? SluiceMetrics.builder(registry).percentiles(0.5, 0.95, 0.99).build()
+                    : SluiceMetrics.of(registry));
         }
         if (observed && !mode.equals("metrics")) SluiceTracing.create(otel).register(builder);
         try (Sluice s = builder.build()) {
