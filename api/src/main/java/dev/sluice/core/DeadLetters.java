@@ -201,15 +201,8 @@ public final class DeadLetters {
                     break;
                 }
                 if (got.isEmpty()) break;
-                List<InboundMessage> chosen = new ArrayList<>();
-                for (InboundMessage m : got) {
-                    if (filter.test(toDeadLetter(m))) {
-                        chosen.add(m);
-                    } else {
-                        reader.hold(m);
-                        kept++;
-                    }
-                }
+                List<InboundMessage> chosen = choose(got, filter, reader);
+                kept += got.size() - chosen.size();
                 seen += got.size();
                 Moved result = move(chosen, reader);
                 moved += result.moved();
@@ -241,15 +234,8 @@ public final class DeadLetters {
             while (!cancelled.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
                 List<InboundMessage> got = reader.next(batchSize());
                 if (got.isEmpty()) break;
-                List<InboundMessage> chosen = new ArrayList<>();
-                for (InboundMessage m : got) {
-                    if (filter.test(toDeadLetter(m))) {
-                        chosen.add(m);
-                    } else {
-                        reader.hold(m);
-                        kept++;
-                    }
-                }
+                List<InboundMessage> chosen = choose(got, filter, reader);
+                kept += got.size() - chosen.size();
                 seen += got.size();
                 List<AckFailure> failures = chosen.isEmpty() ? List.of() : retry.ack(deadLetterQueue, chosen);
                 for (AckFailure f : failures) {
@@ -262,6 +248,19 @@ public final class DeadLetters {
             }
         }
         return deleted;
+    }
+
+    /** The messages of {@code got} that {@code filter} accepts; the others are held by {@code reader}, to be released. */
+    private List<InboundMessage> choose(List<InboundMessage> got, Predicate<DeadLetter> filter, Reader reader) {
+        List<InboundMessage> chosen = new ArrayList<>();
+        for (InboundMessage m : got) {
+            if (filter.test(toDeadLetter(m))) {
+                chosen.add(m);
+            } else {
+                reader.hold(m);
+            }
+        }
+        return chosen;
     }
 
     private int batchSize() {

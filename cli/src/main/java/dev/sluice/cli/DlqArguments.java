@@ -1,5 +1,7 @@
 package dev.sluice.cli;
 
+import dev.sluice.SluiceException;
+import dev.sluice.core.DeadLetters;
 import java.net.URI;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,5 +18,14 @@ final class DlqArguments {
 
     QueueTarget resolve(Session session) {
         return session.resolve(queue, deadLetterQueue);
+    }
+
+    /** The dead letters of {@code target}; a broker that fails the opening is named with the queue. */
+    static DeadLetters open(Session session, QueueTarget target) {
+        try {
+            return session.sluice().deadLetters(target.spec());
+        } catch (SluiceException e) {
+            throw CliFailure.broker(target, "opening", e);
+        }
     }
 }

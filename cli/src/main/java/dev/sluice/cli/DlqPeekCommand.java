@@ -57,10 +57,9 @@ final class DlqPeekCommand implements Callable<Integer> {
         try (Session session = context.session(showData)) {
             QueueTarget target = queue.resolve(session);
             DeadLetterFilter filter = filters.filter(session.sluice().scheduler().now());
+            DeadLetters dead = DlqArguments.open(session, target);
             DeadLetters.Page page;
-            DeadLetters dead;
             try {
-                dead = session.sluice().deadLetters(target.spec());
                 page = dead.browse(filter, skip, max);
             } catch (SluiceException e) {
                 throw CliFailure.broker(target, "reading the dead letters of", e);

@@ -39,12 +39,7 @@ final class DlqPurgeCommand implements Callable<Integer> {
         try (Session session = context.session()) {
             QueueTarget target = queue.resolve(session);
             DeadLetterFilter filter = filters.filter(session.sluice().scheduler().now());
-            DeadLetters dead;
-            try {
-                dead = session.sluice().deadLetters(target.spec());
-            } catch (SluiceException e) {
-                throw CliFailure.broker(target, "opening", e);
-            }
+            DeadLetters dead = DlqArguments.open(session, target);
             String from = Redaction.uri(dead.uri());
             if (!yes) {
                 long n;

@@ -40,12 +40,7 @@ final class DlqRedriveCommand implements Callable<Integer> {
         try (Session session = context.session()) {
             QueueTarget target = queue.resolve(session);
             DeadLetterFilter filter = filters.filter(session.sluice().scheduler().now());
-            DeadLetters dead;
-            try {
-                dead = session.sluice().deadLetters(target.spec());
-            } catch (SluiceException e) {
-                throw CliFailure.broker(target, "opening", e);
-            }
+            DeadLetters dead = DlqArguments.open(session, target);
             String from = Redaction.uri(dead.uri());
             String to = Redaction.uri(target.uri());
             if (dryRun) {
