@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
 import dev.sluice.ErrorCode;
+import dev.sluice.QueueDepth;
 import dev.sluice.QueueSpec;
 import dev.sluice.SluiceException;
 import dev.sluice.spi.AckFailure;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -167,6 +169,30 @@ final class RabbitDriver implements QueueDriver {
             }
         }
         return outcomes;
+    }
+
+    /** Why RabbitMQ's depth has no in-flight count or oldest age, and where to read them. */
+    static final String DEPTH_NOTE = "AMQP tells only the ready messages of a queue: read messages_unacknowledged"
+            + " (in flight) from the management API (GET /api/queues/<vhost>/<queue>) or rabbitmq_queue_messages_unacked"
+            + " from the Prometheus plugin; RabbitMQ reports no age of the oldest message";
+
+    /**
+     * The queue's ready messages (visible) and, as delayed, the ready messages of its retry ladder's queues (a
+     * message waiting out a delay or a retry's backoff sits there until its TTL sends it back), each by a passive
+     * declare; in flight and the oldest age are not in AMQP ({@link #DEPTH_NOTE}). A queue that does not exist is
+     * {@code NOT_FOUND}.
+     */
+    @Override
+    public QueueDepth depth() {
+        RabbitProvisioner queues = new RabbitProvisioner(connection(), address, context);
+        long ready = queues.ready(address.queue()).orElseThrow(() -> new SluiceException(ErrorCode.NOT_FOUND,
+                address.describe() + " does not exist"));
+        long delayed = 0;
+        for (long step : RetryLadder.STEPS_MS) {
+            delayed += queues.ready(RetryLadder.queueName(address.queue(), step)).orElse(0);
+        }
+        return new QueueDepth(uri(), OptionalLong.of(ready), OptionalLong.empty(), OptionalLong.of(delayed),
+                Optional.empty(), DEPTH_NOTE);
     }
 
     /** The retry queue of a ladder step, declared on first use. */

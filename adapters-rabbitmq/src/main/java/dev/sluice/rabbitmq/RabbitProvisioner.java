@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,11 +116,15 @@ final class RabbitProvisioner {
     }
 
     private boolean exists(String name) {
+        return ready(name).isPresent();
+    }
+
+    /** The messages ready in queue {@code name} (a passive declare), or empty when there is no such queue. */
+    OptionalLong ready(String name) {
         try (Channel ch = connection.createChannel()) {
-            ch.queueDeclarePassive(name);
-            return true;
+            return OptionalLong.of(ch.queueDeclarePassive(name).getMessageCount());
         } catch (IOException | AlreadyClosedException e) {
-            if (RabbitErrors.code(e) == ErrorCode.NOT_FOUND) return false;
+            if (RabbitErrors.code(e) == ErrorCode.NOT_FOUND) return OptionalLong.empty();
             throw RabbitErrors.exception(e, "check queue '" + name + "'", address);
         } catch (TimeoutException e) {
             throw RabbitErrors.exception(e, "check queue '" + name + "'", address);

@@ -1,6 +1,7 @@
 package dev.sluice.redis;
 
 import dev.sluice.ErrorCode;
+import dev.sluice.QueueDepth;
 import dev.sluice.QueueSpec;
 import dev.sluice.SluiceException;
 import dev.sluice.spi.AckFailure;
@@ -12,6 +13,8 @@ import dev.sluice.spi.OutboundMessage;
 import dev.sluice.spi.QueueDriver;
 import dev.sluice.spi.SendResult;
 import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -22,6 +25,7 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.models.stream.PendingMessages;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -91,6 +96,29 @@ final class RedisDriver implements QueueDriver {
     @Override
     public Capabilities capabilities() {
         return RedisCapabilities.STREAMS;
+    }
+
+    /**
+     * What the stream tells: in flight = the group's pending entries (received, not acknowledged); visible = the
+     * stream's length less those (an acknowledged entry is deleted, so the stream holds only what is waiting or in
+     * flight); delayed = the delayed set (delays and retries' backoff); the oldest age from the first entry's id,
+     * which is when Redis added it (a retry is added again when its backoff ends). Four calls, not atomic together.
+     */
+    @Override
+    public QueueDepth depth() {
+        RedisAsyncCommands<String, byte[]> redis = connection().async();
+        CompletableFuture<Long> length = redis.xlen(address.name()).toCompletableFuture();
+        CompletableFuture<PendingMessages> pending = redis.xpending(address.name(), address.group()).toCompletableFuture();
+        CompletableFuture<Long> delayed = redis.zcard(address.delayedKey()).toCompletableFuture();
+        CompletableFuture<List<StreamMessage<String, byte[]>>> first =
+                redis.xrange(address.name(), Range.unbounded(), Limit.from(1)).toCompletableFuture();
+        long inFlight = await(pending, "XPENDING").getCount();
+        long total = await(length, "XLEN");
+        List<StreamMessage<String, byte[]>> oldest = await(first, "XRANGE");
+        Optional<Duration> age = oldest.isEmpty() ? Optional.empty() : Optional.of(Duration.between(
+                entryTime(oldest.get(0).getId()), context.scheduler().now())).map(d -> d.isNegative() ? Duration.ZERO : d);
+        return new QueueDepth(uri(), OptionalLong.of(Math.max(0, total - inFlight)), OptionalLong.of(inFlight),
+                OptionalLong.of(await(delayed, "ZCARD")), age, "");
     }
 
     @Override

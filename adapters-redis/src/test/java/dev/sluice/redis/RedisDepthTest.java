@@ -1,0 +1,83 @@
+package dev.sluice.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.PermanentFailureException;
+import dev.sluice.PublishOptions;
+import dev.sluice.QueueDepth;
+import dev.sluice.QueueSpec;
+import dev.sluice.core.Sluice;
+import dev.sluice.spi.InboundMessage;
+import dev.sluice.spi.QueueDriver;
+import dev.sluice.testkit.Await;
+import dev.sluice.worker.Worker;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Queue depth on the real Redis: the stream's length, the group's pending entries, the delayed set, the first entry's age. */
+class RedisDepthTest {
+    private static String prefix;
+    private static Sluice sluice;
+
+    @BeforeAll
+    static void start() {
+        RedisServer.require();
+        prefix = RedisServer.freshPrefix("depth");
+        sluice = Sluice.builder().build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sluice != null) sluice.close();
+        if (prefix != null) RedisServer.deleteKeys(prefix);
+    }
+
+    private static CloudEvent event(String id, String type) {
+        return CloudEventBuilder.v1().withId(id).withSource(URI.create("/test")).withType(type).build();
+    }
+
+    @Test
+    void visibleInFlightDelayedAndTheOldestAgeComeFromTheStream() throws Exception {
+        QueueSpec spec = QueueSpec.builder(RedisServer.uri(prefix + "jobs")).lease(Duration.ofSeconds(60)).build();
+        QueueDriver driver = sluice.open(spec).driver();
+        assertThat(sluice.stats(spec).queue().total()).hasValue(0);
+        assertThat(sluice.stats(spec).queue().oldestAge()).isEmpty();
+
+        var publisher = sluice.publisher(spec.uri());
+        for (int i = 0; i < 3; i++) publisher.publish(event("e-" + i, "job")).get();
+        publisher.publish(event("later", "job"), PublishOptions.delay(Duration.ofMinutes(10))).get();
+        List<InboundMessage> taken = driver.receive(1, Duration.ofSeconds(1));
+        assertThat(taken).hasSize(1);
+
+        QueueDepth depth = sluice.stats(spec).queue();
+        assertThat(depth.queue()).isEqualTo(spec.uri());
+        assertThat(depth.visible()).hasValue(2);
+        assertThat(depth.inFlight()).hasValue(1);
+        assertThat(depth.delayed()).hasValue(1);
+        assertThat(depth.total()).hasValue(4);
+        assertThat(depth.oldestAge()).hasValueSatisfying(age -> assertThat(age).isBetween(Duration.ZERO, Duration.ofMinutes(1)));
+        assertThat(depth.note()).isEmpty();
+
+        driver.ack(taken);
+        assertThat(sluice.stats(spec).queue().inFlight()).hasValue(0);
+        assertThat(sluice.stats(spec).queue().visible()).hasValue(2);
+    }
+
+    @Test
+    void aDeadLetterShowsInTheDeadLetterQueuesDepth() throws Exception {
+        QueueSpec spec = QueueSpec.of(RedisServer.uri(prefix + "doomed"));
+        try (Worker worker = sluice.worker(spec).on("doomed", (e, d) -> {
+            throw new PermanentFailureException("never");
+        }).start()) {
+            sluice.publisher(spec.uri()).publish(event("d-1", "doomed")).get();
+            Await.until("the dead letter counted", () -> sluice.stats(spec).deadLetterQueue().visible().orElse(0) == 1);
+            Await.until("the source emptied", () -> sluice.stats(spec).queue().total().orElse(-1) == 0);
+        }
+    }
+}
