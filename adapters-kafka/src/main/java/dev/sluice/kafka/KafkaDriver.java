@@ -2,6 +2,7 @@ package dev.sluice.kafka;
 
 import dev.sluice.ConfigurationException;
 import dev.sluice.ErrorCode;
+import dev.sluice.QueueDepth;
 import dev.sluice.QueueSpec;
 import dev.sluice.SluiceException;
 import dev.sluice.spi.AckFailure;
@@ -79,6 +80,18 @@ final class KafkaDriver implements QueueDriver {
     @Override
     public URI uri() {
         return address.uri();
+    }
+
+    /**
+     * Not read here: a Kafka topic has no queue depth of its own, only a group's lag, which Sluice leaves to the tools
+     * that compute it; the note names them for this topic and group.
+     */
+    @Override
+    public QueueDepth depth() {
+        String tool = mode() == KafkaAddress.Mode.SHARE ? "kafka-share-groups.sh --describe --group " + address.group()
+                : "kafka-consumer-groups.sh --describe --group " + address.group();
+        return QueueDepth.unknown(uri(), "Kafka tells a group's lag, not a queue's depth: read it with " + tool
+                + " (LAG per partition of topic " + address.topic() + "), or the consumer's records-lag-max metric");
     }
 
     @Override
