@@ -159,6 +159,19 @@ class BrokerFailuresTest {
         assertThat(flaky.provisionCalls).as("a refusal is not tried again").hasValue(4);
     }
 
+    @Test
+    void aReceiveWaitsAtMostHalfTheLeaseAndAtMostTheTwentySecondLongPoll() throws Exception {
+        for (var lease : List.of(Duration.ofSeconds(5), Duration.ofMinutes(2))) {
+            QueueSpec spec = QueueSpec.builder("flaky://waits-" + lease.toSeconds()).lease(lease).build();
+            flaky.receiveWaits.clear();
+            try (Worker worker = sluice.worker(spec).on("job", (e, d) -> { }).start()) {
+                Await.until("a receive", () -> !flaky.receiveWaits.isEmpty());
+            }
+            Duration expected = lease.toSeconds() == 5 ? Duration.ofMillis(2500) : Duration.ofSeconds(20);
+            assertThat(flaky.receiveWaits).as("lease %s", lease).allSatisfy(w -> assertThat(w).isEqualTo(expected));
+        }
+    }
+
     private static io.cloudevents.CloudEvent event(String id) {
         return CloudEventBuilder.v1().withId(id).withSource(URI.create("/test")).withType("job").build();
     }
@@ -167,6 +180,7 @@ class BrokerFailuresTest {
     private final class FlakyProvider implements DriverProvider {
         final AtomicInteger receiveErrors = new AtomicInteger();
         final AtomicInteger receiveCalls = new AtomicInteger();
+        final List<Duration> receiveWaits = new CopyOnWriteArrayList<>();
         final AtomicInteger ackFailures = new AtomicInteger();
         volatile ErrorCode ackError = ErrorCode.UNAVAILABLE;
         final AtomicInteger sendFailures = new AtomicInteger();
@@ -208,6 +222,7 @@ class BrokerFailuresTest {
                 @Override
                 public List<InboundMessage> receive(int max, Duration maxWait) throws InterruptedException {
                     receiveCalls.incrementAndGet();
+                    receiveWaits.add(maxWait);
                     if (receiveErrors.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new NoClassDefFoundError("io/netty/Missing");
                     return inner.receive(max, Duration.ofMillis(50));
                 }

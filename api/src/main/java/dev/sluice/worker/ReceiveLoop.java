@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class ReceiveLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ReceiveLoop.class);
     static final Duration LONG_POLL = Duration.ofSeconds(20);
+    /** The shortest receive wait, however short the lease. */
+    static final Duration MIN_POLL = Duration.ofSeconds(1);
     /** How long a receive waits for more free handler slots, to ask for a fuller batch (one broker call either way). */
     static final long FILL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -38,13 +40,15 @@ final class ReceiveLoop implements Runnable {
     private final int fullBatch;
     private final BrokerRetry retry;
     private final SluiceListener listener;
+    private final Duration receiveWait;
     private volatile int consecutiveFailures;
     private volatile String lastFailure;
     private volatile boolean running;
 
     ReceiveLoop(QueueDriver driver, Semaphore permits, Dispatcher dispatcher, CountDownLatch stopped, int fullBatch,
-                BrokerRetry retry, SluiceListener listener) {
+                Duration lease, BrokerRetry retry, SluiceListener listener) {
         this.driver = driver;
+        this.receiveWait = receiveWait(lease);
         this.retry = retry;
         this.listener = listener;
         this.permits = permits;
@@ -84,7 +88,7 @@ final class ReceiveLoop implements Runnable {
             List<InboundMessage> received;
             java.time.Instant started = retry.scheduler().now();
             try {
-                received = driver.receive(slots, LONG_POLL);
+                received = driver.receive(slots, receiveWait);
                 consecutiveFailures = 0;
                 java.time.Instant now = retry.scheduler().now();
                 listener.onEvent(new SluiceEvent.BrokerCallCompleted(driver.uri(), now, SluiceEvent.Operation.RECEIVE,
@@ -111,6 +115,18 @@ final class ReceiveLoop implements Runnable {
             permits.release(slots - received.size());
             if (!received.isEmpty()) dispatcher.dispatch(received);
         }
+    }
+
+    /**
+     * How long one receive waits for messages: the long poll (20 s, SQS's longest), but at most half the lease (at
+     * least {@link #MIN_POLL}). A receive left open by a worker that died takes a message published meanwhile and
+     * holds it for a lease (the next delivery is attempt 2, and repeated deaths could reach the broker's own
+     * dead-lettering); a wait well under the lease bounds how long such a poll stays open.
+     */
+    static Duration receiveWait(Duration lease) {
+        Duration half = lease.dividedBy(2);
+        if (half.compareTo(MIN_POLL) < 0) return MIN_POLL;
+        return half.compareTo(LONG_POLL) < 0 ? half : LONG_POLL;
     }
 
     /** This loop's state, for {@link Worker#health()}. */

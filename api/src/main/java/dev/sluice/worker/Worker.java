@@ -73,8 +73,8 @@ public final class Worker implements AutoCloseable {
         BrokerRetry receiveRetry = new BrokerRetry(scheduler, Integer.MAX_VALUE, Duration.ofMillis(100),
                 Duration.ofSeconds(10));
         for (int i = 0; i < loops; i++) {
-            ReceiveLoop loop = new ReceiveLoop(driver, permits, dispatcher, stopped, spec.concurrency() / loops, receiveRetry,
-                    pipeline.listener());
+            ReceiveLoop loop = new ReceiveLoop(driver, permits, dispatcher, stopped, spec.concurrency() / loops,
+                    spec.lease(), receiveRetry, pipeline.listener());
             receiveLoops.add(loop);
             receivers.add(receiveThreads.newThread(loop));
         }
