@@ -64,12 +64,15 @@ final class LeaseKeeper {
 
         private synchronized void start() {
             timeout = scheduler.schedule(handlerTimeout, this::expire);
-            scheduleExtension();
+            Duration half = lease.dividedBy(2);
+            Duration first = settlement.leaseStart()
+                    .map(received -> Duration.between(scheduler.now(), received.plus(half)))
+                    .map(d -> d.isNegative() ? Duration.ZERO : d).orElse(half);
+            scheduleExtension(first);
         }
 
-        /** The next beat in half a lease, unless the handler ended, the host cannot extend, or the deadline is near. */
-        private synchronized void scheduleExtension() {
-            Duration interval = lease.dividedBy(2);
+        /** The next beat after {@code interval}, unless the handler ended, the host cannot extend, or the deadline is near. */
+        private synchronized void scheduleExtension(Duration interval) {
             if (!closed && extending && scheduler.now().plus(interval).isBefore(deadline)) {
                 extension = scheduler.schedule(interval, this::extend);
             }
@@ -95,7 +98,7 @@ final class LeaseKeeper {
                     log.debug("the host cannot extend the lease of message {}; its handler has the broker's lease", messageId);
                 }
             }
-            scheduleExtension();
+            scheduleExtension(lease.dividedBy(2));
         }
 
         private synchronized void expire() {

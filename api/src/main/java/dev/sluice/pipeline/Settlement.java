@@ -1,6 +1,8 @@
 package dev.sluice.pipeline;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * How one message's outcome leaves a host: the one interface a host implements. The {@link Pipeline}
@@ -40,4 +42,13 @@ public interface Settlement {
      * Pub/Sub push request: the subscription's ack deadline bounds the handler).
      */
     boolean extendLease(Duration lease);
+
+    /**
+     * When the broker's lease on the message began (it was received), where the host knows: the pipeline then
+     * extends it half a lease after that, not half a lease after the handler started, so a message that waited for a
+     * handler thread (or behind its ordering key) is not redelivered meanwhile. Empty: from the handler's start.
+     */
+    default Optional<Instant> leaseStart() {
+        return Optional.empty();
+    }
 }

@@ -1,17 +1,20 @@
 package dev.sluice.worker;
 
 import dev.sluice.Redaction;
+import dev.sluice.Scheduler;
 import dev.sluice.pipeline.DriverSettlement;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.Settlement;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * driver). Messages with an ordering key run one at a time per key, in the order received; when one of them
  * is to be retried, the later ones of its key that were received but not started are given back
  * ({@link Pipeline#release}) before it is, so the broker redelivers them after it, in order, and its own
- * redelivery, which may arrive as soon as it is given back, is not taken for one of them.
+ * redelivery, which may arrive as soon as it is given back, is not taken for one of them. Each settlement says when
+ * its message was received, so its lease is extended half a lease after that, however long it waited to start.
  */
 final class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -34,12 +38,14 @@ final class Dispatcher {
     private final ExecutorService handlers;
     private final Semaphore permits;
     private final Acknowledger acknowledger;
-    private final Map<String, ArrayDeque<InboundMessage>> lanes = new HashMap<>();
+    private final Scheduler clock;
+    private final Map<String, ArrayDeque<Received>> lanes = new HashMap<>();
     /** Messages received and not yet settled or given back: each holds one of the worker's handler slots. */
     private final AtomicInteger held = new AtomicInteger();
 
     Dispatcher(QueueDriver driver, Pipeline pipeline, ExecutorService handlers, Semaphore permits,
-               Acknowledger acknowledger) {
+               Acknowledger acknowledger, Scheduler clock) {
+        this.clock = clock;
         this.driver = driver;
         this.pipeline = pipeline;
         this.handlers = handlers;
@@ -53,21 +59,27 @@ final class Dispatcher {
      */
     void dispatch(List<InboundMessage> received) {
         held.addAndGet(received.size());
-        List<InboundMessage> start = new ArrayList<>(received.size());
+        Instant at = clock.now();
+        List<Received> start = new ArrayList<>(received.size());
         synchronized (lanes) {
             for (InboundMessage message : received) {
+                Received r = new Received(message, at);
                 String key = message.orderingKey();
                 if (key == null) {
-                    start.add(message);
+                    start.add(r);
                 } else if (lanes.containsKey(key)) {
-                    lanes.get(key).add(message);
+                    lanes.get(key).add(r);
                 } else {
                     lanes.put(key, new ArrayDeque<>());
-                    start.add(message);
+                    start.add(r);
                 }
             }
         }
-        for (InboundMessage message : start) handlers.execute(() -> run(message));
+        for (Received r : start) handlers.execute(() -> run(r));
+    }
+
+    /** A message and when it was received (when the broker's lease on it began). */
+    private record Received(InboundMessage message, Instant at) {
     }
 
     /** Messages received and not yet settled or given back: running, or waiting behind their ordering key. */
@@ -77,19 +89,20 @@ final class Dispatcher {
 
     /** Releases every message that was received but not started, for immediate redelivery. */
     void releaseWaiting() {
-        List<InboundMessage> waiting = new ArrayList<>();
+        List<Received> waiting = new ArrayList<>();
         synchronized (lanes) {
             lanes.values().forEach(waiting::addAll);
             lanes.values().forEach(ArrayDeque::clear);
         }
-        waiting.forEach(this::release);
+        waiting.forEach(r -> release(r.message()));
     }
 
-    private void run(InboundMessage message) {
+    private void run(Received received) {
+        InboundMessage message = received.message();
         String key = message.orderingKey();
         boolean escaped = true;
         try {
-            pipeline.process(message, key == null ? settlement(message) : new OrderedSettlement(settlement(message), key));
+            pipeline.process(message, new WorkerSettlement(settlement(message), key, received.at()));
             escaped = false;
         } catch (Throwable e) {
             log.error("the pipeline failed on message {} of {}; it will be redelivered when its lease ends",
@@ -107,26 +120,26 @@ final class Dispatcher {
 
     /** Gives back the messages of {@code key} received but not started. */
     private void releaseFollowers(String key) {
-        List<InboundMessage> released;
+        List<Received> released;
         synchronized (lanes) {
-            ArrayDeque<InboundMessage> lane = lanes.get(key);
+            ArrayDeque<Received> lane = lanes.get(key);
             if (lane == null || lane.isEmpty()) return;
             released = new ArrayList<>(lane);
             lane.clear();
         }
-        released.forEach(this::release);
+        released.forEach(r -> release(r.message()));
     }
 
     private void next(String key) {
-        InboundMessage next;
+        Received next;
         synchronized (lanes) {
-            ArrayDeque<InboundMessage> lane = lanes.get(key);
+            ArrayDeque<Received> lane = lanes.get(key);
             next = lane == null ? null : lane.poll();
             if (next == null) lanes.remove(key);
         }
         if (next != null) {
-            InboundMessage m = next;
-            handlers.execute(() -> run(m));
+            Received r = next;
+            handlers.execute(() -> run(r));
         }
     }
 
@@ -144,14 +157,19 @@ final class Dispatcher {
                 () -> acknowledger.deadLettered(message));
     }
 
-    /** An ordered message's settlement: a retry first gives back the later messages of its key. */
-    private final class OrderedSettlement implements Settlement {
+    /**
+     * A worker's settlement: says when its message was received; for an ordered message ({@code key} not null), a
+     * retry first gives back the later messages of its key.
+     */
+    private final class WorkerSettlement implements Settlement {
         private final Settlement settlement;
         private final String key;
+        private final Instant received;
 
-        OrderedSettlement(Settlement settlement, String key) {
+        WorkerSettlement(Settlement settlement, String key, Instant received) {
             this.settlement = settlement;
             this.key = key;
+            this.received = received;
         }
 
         @Override
@@ -166,13 +184,18 @@ final class Dispatcher {
 
         @Override
         public void retry(Duration delay) {
-            releaseFollowers(key);
+            if (key != null) releaseFollowers(key);
             settlement.retry(delay);
         }
 
         @Override
         public boolean extendLease(Duration lease) {
             return settlement.extendLease(lease);
+        }
+
+        @Override
+        public Optional<Instant> leaseStart() {
+            return Optional.of(received);
         }
     }
 }

@@ -66,7 +66,7 @@ public final class Worker implements AutoCloseable {
         this.handlers = Executors.newFixedThreadPool(spec.concurrency(), threads("sluice-handler-" + name));
         this.acknowledger = new Acknowledger(driver, name, BrokerRetry.forCalls(scheduler), pipeline.listener());
         Semaphore permits = new Semaphore(spec.concurrency());
-        this.dispatcher = new Dispatcher(driver, pipeline, handlers, permits, acknowledger);
+        this.dispatcher = new Dispatcher(driver, pipeline, handlers, permits, acknowledger, scheduler);
         int batch = driver.capabilities().maxBatchSize();
         int loops = (spec.concurrency() + batch - 1) / batch;
         ThreadFactory receiveThreads = threads("sluice-receive-" + name);

@@ -63,6 +63,9 @@ public final class Progress implements Interceptor {
     private long published;
     private long leaseExtensions;
     private int inFlight;
+    /** Messages the brokers handed out, and those acknowledged or handed back: their difference is held now. */
+    private long received;
+    private long released;
 
     private static final class Counts {
         int calls;
@@ -115,6 +118,14 @@ public final class Progress implements Interceptor {
     /** Handler calls running now. */
     public int inFlight() {
         return read(() -> inFlight);
+    }
+
+    /**
+     * Whether every message received and not yet acknowledged or handed back is inside a handler call: none waits
+     * for a handler thread, and no finished one waits for its ack. A virtual clock advances only then.
+     */
+    public boolean nothingBetweenHandlers() {
+        return read(() -> received - released == inFlight);
     }
 
     /** Deliveries that succeeded (acked), over all handlers. */
@@ -231,10 +242,32 @@ public final class Progress implements Interceptor {
         @Override public Capabilities capabilities() { return d.capabilities(); }
         @Override public URI uri() { return d.uri(); }
         @Override public URI defaultDeadLetterUri() { return d.defaultDeadLetterUri(); }
-        @Override public List<InboundMessage> receive(int max, Duration maxWait) throws InterruptedException { return d.receive(max, maxWait); }
-        @Override public List<AckFailure> ack(List<InboundMessage> batch) { return d.ack(batch); }
-        @Override public List<AckFailure> ackDeadLettered(List<InboundMessage> batch) { return d.ackDeadLettered(batch); }
-        @Override public void nack(InboundMessage message, Duration delay) { d.nack(message, delay); }
+        @Override
+        public List<InboundMessage> receive(int max, Duration maxWait) throws InterruptedException {
+            List<InboundMessage> got = d.receive(max, maxWait);
+            if (!got.isEmpty()) update(() -> received += got.size());
+            return got;
+        }
+
+        @Override
+        public List<AckFailure> ack(List<InboundMessage> batch) {
+            List<AckFailure> failures = d.ack(batch);
+            update(() -> released += batch.size());
+            return failures;
+        }
+
+        @Override
+        public List<AckFailure> ackDeadLettered(List<InboundMessage> batch) {
+            List<AckFailure> failures = d.ackDeadLettered(batch);
+            update(() -> released += batch.size());
+            return failures;
+        }
+
+        @Override
+        public void nack(InboundMessage message, Duration delay) {
+            d.nack(message, delay);
+            update(() -> released++);
+        }
         @Override public List<String> provision(QueueSpec spec, URI deadLetterUri) { return d.provision(spec, deadLetterUri); }
         @Override public <T> Optional<T> unwrap(Class<T> type) { return d.unwrap(type); }
         @Override public void close() { d.close(); }

@@ -17,11 +17,16 @@ import dev.sluice.spi.Capabilities;
 import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.OutboundMessage;
 import dev.sluice.testkit.RecordingSettlement;
+import dev.sluice.testkit.VirtualClock;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +58,51 @@ class SettlementTest {
     private DeadLetterReason deadLetterReason() {
         OutboundMessage dead = provider.drivers.get(URI.create("fake://jobs-dlq")).sent().get(0);
         return DeadLetterReason.fromAttribute(dead.attributes().get(CloudEventCodec.DEAD_LETTER_ATTRIBUTE)).orElseThrow();
+    }
+
+    @Test
+    void theFirstLeaseExtensionIsDueHalfALeaseAfterTheMessageWasReceivedNotAfterItsHandlerStarted() throws Exception {
+        VirtualClock clock = new VirtualClock();
+        try (Sluice timed = Sluice.builder().driver(provider).scheduler(clock).build()) {
+            QueueSpec leased = spec.toBuilder().lease(Duration.ofSeconds(2)).build();
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Pipeline p = timed.pipeline(leased, Router.builder().on("job", (e, d) -> {
+                started.countDown();
+                release.await();
+            }).build(), List.of());
+            Instant received = clock.now();
+            clock.advance(Duration.ofMillis(1500)); // it waited 1.5 s of its 2 s lease for a handler thread
+            List<Instant> extended = new CopyOnWriteArrayList<>();
+            Settlement waited = new Settlement() {
+                @Override public void ack() { }
+                @Override public void deadLettered() { }
+                @Override public void retry(Duration delay) { }
+
+                @Override
+                public boolean extendLease(Duration lease) {
+                    extended.add(clock.now());
+                    return true;
+                }
+
+                @Override
+                public Optional<Instant> leaseStart() {
+                    return Optional.of(received);
+                }
+            };
+            Thread handler = new Thread(() -> p.process(message(OptionalInt.of(1)), waited));
+            handler.start();
+            started.await();
+
+            clock.advance(Duration.ofMillis(100));
+            assertThat(extended).as("extended at once: half its lease had passed when it started")
+                    .containsExactly(received.plusMillis(1500));
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(extended).as("then every half lease").containsExactly(received.plusMillis(1500),
+                    received.plusMillis(2500));
+            release.countDown();
+            handler.join();
+        }
     }
 
     @Test

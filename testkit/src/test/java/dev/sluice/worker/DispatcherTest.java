@@ -58,7 +58,8 @@ class DispatcherTest {
             if (e.getId().equals("f2") && d.attempt().orElse(0) == 1) throw new IllegalStateException("f2 fails once");
         }).build(), List.of());
         Dispatcher dispatcher = new Dispatcher(pipeline.source(), pipeline, handlers, new Semaphore(100),
-                new Acknowledger(pipeline.source(), "jobs", BrokerRetry.forCalls(sluice.scheduler()), SluiceListener.NONE));
+                new Acknowledger(pipeline.source(), "jobs", BrokerRetry.forCalls(sluice.scheduler()), SluiceListener.NONE),
+                sluice.scheduler());
         // the broker redelivers a retried message at once, before the failed run has returned to its lane
         broker.onNack = nacked -> {
             if (nacked.messageId().equals("f2") && nacked.attempt().getAsInt() == 1) {
