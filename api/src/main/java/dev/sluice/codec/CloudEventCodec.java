@@ -1,5 +1,7 @@
 package dev.sluice.codec;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.PublishOptions;
@@ -203,13 +205,39 @@ public final class CloudEventCodec {
         };
     }
 
+    /**
+     * Whether a body without a content type is a structured CloudEvent: a JSON object with top-level
+     * {@code specversion} and {@code type} members. Most such bodies are foreign JSON, so the top-level member
+     * names are read with the streaming parser first (values skipped, no tree built); only a body that has both
+     * names is then parsed as a tree, which also rejects JSON broken after them.
+     */
     private static boolean looksStructured(byte[] body) {
         int i = 0;
         while (i < body.length && Character.isWhitespace(body[i])) i++;
         if (i >= body.length || body[i] != '{') return false;
+        if (!hasTopLevelSpecversionAndType(body)) return false;
         try {
             JsonNode node = TREE.readTree(body);
             return node.isObject() && node.has("specversion") && node.has("type");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean hasTopLevelSpecversionAndType(byte[] body) {
+        boolean specversion = false;
+        boolean type = false;
+        try (JsonParser parser = TREE.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) return false;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                if (name.equals("specversion")) specversion = true;
+                else if (name.equals("type")) type = true;
+                if (specversion && type) return true;
+                parser.nextToken();
+                parser.skipChildren();
+            }
+            return false;
         } catch (java.io.IOException e) {
             return false;
         }

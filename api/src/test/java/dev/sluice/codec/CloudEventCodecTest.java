@@ -187,6 +187,28 @@ class CloudEventCodecTest {
     }
 
     @Test
+    void onlyTopLevelSpecversionAndTypeMakeABodyWithoutContentTypeStructured() throws Exception {
+        String nested = "{\"order\":{\"specversion\":\"1.0\",\"type\":\"t\"},\"items\":[{\"type\":\"x\"}],\"note\":\"type\"}";
+        CloudEvent foreign = codec.decode(received(nested.getBytes(StandardCharsets.UTF_8), Map.of()), QUEUE);
+        assertThat(foreign.getType()).isEqualTo(CloudEventCodec.FOREIGN_TYPE);
+        assertThat(foreign.getData().toBytes()).isEqualTo(nested.getBytes(StandardCharsets.UTF_8));
+
+        String afterNested = "{\"data\":{\"a\":[1,{\"type\":\"x\"}]},\"specversion\":\"1.0\",\"id\":\"s-2\","
+                + "\"source\":\"/scheduler\",\"type\":\"tick\"}";
+        CloudEvent structured = codec.decode(received(afterNested.getBytes(StandardCharsets.UTF_8), Map.of()), QUEUE);
+        assertThat(structured.getId()).isEqualTo("s-2");
+        assertThat(structured.getType()).isEqualTo("tick");
+    }
+
+    @Test
+    void aBodyWithoutContentTypeThatBreaksAfterSpecversionAndTypeIsWrappedAsForeign() throws Exception {
+        byte[] body = "{\"specversion\":\"1.0\",\"type\":\"tick\",\"id\": oops".getBytes(StandardCharsets.UTF_8);
+        CloudEvent e = codec.decode(received(body, Map.of()), QUEUE);
+        assertThat(e.getType()).isEqualTo(CloudEventCodec.FOREIGN_TYPE);
+        assertThat(e.getData().toBytes()).isEqualTo(body);
+    }
+
+    @Test
     void corruptBinaryAttributesFailNamingTheAttribute() {
         Map<String, String> ok = Map.of("ce-specversion", "1.0", "ce-id", "x", "ce-source", "/s", "ce-type", "t");
         assertDecodeFails(without(ok, "ce-id"), "'ce-id' is missing");
