@@ -5,21 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.ErrorCode;
 import dev.sluice.PermanentFailureException;
-import dev.sluice.PublishOptions;
 import dev.sluice.QueueDepth;
 import dev.sluice.QueueSpec;
 import dev.sluice.Redaction;
 import dev.sluice.SluiceException;
 import dev.sluice.core.Sluice;
-import dev.sluice.spi.InboundMessage;
 import dev.sluice.spi.QueueDriver;
 import dev.sluice.testkit.Await;
+import dev.sluice.testkit.DepthScenario;
 import dev.sluice.worker.Worker;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,12 +49,7 @@ class RabbitDepthTest {
     @Test
     void readyMessagesAreVisibleAndTheRetryLaddersAreDelayed() throws Exception {
         QueueSpec spec = QueueSpec.builder(broker.uri("jobs")).lease(Duration.ofSeconds(60)).build();
-        QueueDriver driver = sluice.open(spec).driver();
-        var publisher = sluice.publisher(spec.uri());
-        for (int i = 0; i < 3; i++) publisher.publish(event("e-" + i, "job")).get();
-        publisher.publish(event("later", "job"), PublishOptions.delay(Duration.ofMinutes(10))).get();
-        List<InboundMessage> taken = driver.receive(1, Duration.ofSeconds(5));
-        assertThat(taken).hasSize(1);
+        DepthScenario scenario = DepthScenario.prepare(sluice, spec);
 
         Await.until("two ready", () -> sluice.stats(spec).queue().visible().orElse(-1) == 2);
         QueueDepth depth = sluice.stats(spec).queue();
@@ -65,7 +58,7 @@ class RabbitDepthTest {
         assertThat(depth.inFlight()).isEmpty();
         assertThat(depth.oldestAge()).isEmpty();
         assertThat(depth.note()).contains("messages_unacknowledged").contains("management API");
-        driver.ack(taken);
+        scenario.driver().ack(scenario.taken());
     }
 
     @Test

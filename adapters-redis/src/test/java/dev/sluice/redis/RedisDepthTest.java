@@ -3,19 +3,16 @@ package dev.sluice.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.PermanentFailureException;
-import dev.sluice.PublishOptions;
 import dev.sluice.QueueDepth;
 import dev.sluice.QueueSpec;
 import dev.sluice.core.Sluice;
-import dev.sluice.spi.InboundMessage;
-import dev.sluice.spi.QueueDriver;
 import dev.sluice.testkit.Await;
+import dev.sluice.testkit.DepthScenario;
 import dev.sluice.worker.Worker;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,15 +42,11 @@ class RedisDepthTest {
     @Test
     void visibleInFlightDelayedAndTheOldestAgeComeFromTheStream() throws Exception {
         QueueSpec spec = QueueSpec.builder(RedisServer.uri(prefix + "jobs")).lease(Duration.ofSeconds(60)).build();
-        QueueDriver driver = sluice.open(spec).driver();
+        sluice.open(spec);
         assertThat(sluice.stats(spec).queue().total()).hasValue(0);
         assertThat(sluice.stats(spec).queue().oldestAge()).isEmpty();
 
-        var publisher = sluice.publisher(spec.uri());
-        for (int i = 0; i < 3; i++) publisher.publish(event("e-" + i, "job")).get();
-        publisher.publish(event("later", "job"), PublishOptions.delay(Duration.ofMinutes(10))).get();
-        List<InboundMessage> taken = driver.receive(1, Duration.ofSeconds(1));
-        assertThat(taken).hasSize(1);
+        DepthScenario scenario = DepthScenario.prepare(sluice, spec);
 
         QueueDepth depth = sluice.stats(spec).queue();
         assertThat(depth.queue()).isEqualTo(spec.uri());
@@ -64,7 +57,7 @@ class RedisDepthTest {
         assertThat(depth.oldestAge()).hasValueSatisfying(age -> assertThat(age).isBetween(Duration.ZERO, Duration.ofMinutes(1)));
         assertThat(depth.note()).isEmpty();
 
-        driver.ack(taken);
+        scenario.driver().ack(scenario.taken());
         assertThat(sluice.stats(spec).queue().inFlight()).hasValue(0);
         assertThat(sluice.stats(spec).queue().visible()).hasValue(2);
     }

@@ -3,20 +3,17 @@ package dev.sluice.sqs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.PermanentFailureException;
-import dev.sluice.PublishOptions;
 import dev.sluice.QueueDepth;
 import dev.sluice.QueueSpec;
 import dev.sluice.QueueStats;
 import dev.sluice.core.Sluice;
-import dev.sluice.spi.InboundMessage;
-import dev.sluice.spi.QueueDriver;
 import dev.sluice.testkit.Await;
+import dev.sluice.testkit.DepthScenario;
 import dev.sluice.worker.Worker;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,12 +42,7 @@ class SqsDepthTest {
     @Test
     void visibleInFlightAndDelayedComeFromTheQueueAttributesTheOldestAgeIsNamedAsCloudWatchs() throws Exception {
         QueueSpec spec = QueueSpec.builder("sqs://depth").lease(Duration.ofSeconds(60)).build();
-        QueueDriver driver = sluice.open(spec).driver();
-        var publisher = sluice.publisher(spec.uri());
-        for (int i = 0; i < 3; i++) publisher.publish(event("e-" + i, "job")).get();
-        publisher.publish(event("later", "job"), PublishOptions.delay(Duration.ofMinutes(10))).get();
-        List<InboundMessage> taken = driver.receive(1, Duration.ofSeconds(1));
-        assertThat(taken).hasSize(1);
+        DepthScenario scenario = DepthScenario.prepare(sluice, spec);
 
         QueueDepth depth = sluice.stats(spec).queue();
         assertThat(depth.queue()).isEqualTo(spec.uri());
@@ -60,7 +52,7 @@ class SqsDepthTest {
         assertThat(depth.total()).hasValue(4);
         assertThat(depth.oldestAge()).isEmpty();
         assertThat(depth.note()).contains("ApproximateAgeOfOldestMessage").contains("CloudWatch");
-        driver.ack(taken);
+        scenario.driver().ack(scenario.taken());
     }
 
     @Test
