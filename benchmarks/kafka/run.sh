@@ -13,6 +13,7 @@ if [[ "${SLUICE_BENCH_SKIP_INSTALL:-0}" != "1" ]]; then
   mvn -q install -N
   mvn -q install -pl api,testkit,adapters-kafka -DskipTests
 fi
+mvn -q -f benchmarks/common/pom.xml install
 mvn -q -f benchmarks/kafka/pom.xml package
 exec java -Xms512m -Xmx1g ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" dev.sluice.bench.kafka.KafkaBench "$@"

@@ -2,6 +2,7 @@ package dev.sluice.bench.kafka;
 
 import dev.sluice.PublishOptions;
 import dev.sluice.QueueSpec;
+import dev.sluice.bench.common.Work;
 import dev.sluice.codec.CloudEventCodec;
 import dev.sluice.core.Sluice;
 import dev.sluice.kafka.KafkaBroker;
@@ -26,13 +27,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -249,49 +247,6 @@ public final class KafkaBench {
     }
 
     // ---- the stopwatch and the report ------------------------------------------------------------------
-
-    /** Counts handled messages and times the first and the expected-th (as the harness's {@code Work}). */
-    static final class Work {
-        private final int expected;
-        private final long sleepMillis;
-        private final AtomicInteger handled = new AtomicInteger();
-        private final AtomicLong first = new AtomicLong();
-        private volatile long last;
-        private final CountDownLatch done;
-
-        Work(int expected, int sleepMillis) {
-            this.expected = expected;
-            this.sleepMillis = sleepMillis;
-            this.done = new CountDownLatch(expected);
-        }
-
-        void handle() {
-            if (sleepMillis > 0) {
-                try {
-                    Thread.sleep(sleepMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            long now = System.nanoTime();
-            first.compareAndSet(0, now);
-            int n = handled.incrementAndGet();
-            if (n <= expected) {
-                if (n == expected) last = now;
-                done.countDown();
-            }
-        }
-
-        boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-            return done.await(timeout, unit);
-        }
-
-        double rate() {
-            long f = first.get();
-            long l = last;
-            return f == 0 || l <= f ? Double.NaN : (expected - 1) * 1e9 / (l - f);
-        }
-    }
 
     private static String report(List<Run> runs, List<Contender> contenders, int[] handlers, int events, int rounds,
                                  double seconds, String[] args) {
