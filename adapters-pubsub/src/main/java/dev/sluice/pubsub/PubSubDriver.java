@@ -68,6 +68,8 @@ final class PubSubDriver implements QueueDriver {
 
     private final PubSubAddress address;
     private final PubSubClients clients;
+    /** Ordering keys a publish failed on: resumed again before the key's next send (see {@link #send}). */
+    private final Set<String> failedKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     PubSubDriver(PubSubAddress address, PubSubClients clients) {
         this.address = address;
@@ -100,6 +102,11 @@ final class PubSubDriver implements QueueDriver {
     public List<SendResult> send(List<OutboundMessage> batch) {
         List<SendResult> results = new ArrayList<>(batch.size());
         List<ApiFuture<String>> futures = new ArrayList<>(batch.size());
+        // The client pauses a key when a publish on it fails, and may record the pause only after that publish's
+        // future completed, so a resume at the end of the failing send can come first; resume once more here.
+        for (OutboundMessage m : batch) {
+            if (keyed(m) && failedKeys.remove(m.orderingKey())) clients.publisher(true).resumePublish(m.orderingKey());
+        }
         for (OutboundMessage m : batch) {
             String problem = PubSubLimits.problem(m);
             if (problem != null) {
@@ -145,6 +152,7 @@ final class PubSubDriver implements QueueDriver {
         // After a failed publish the client refuses the key until told to resume; the engine decides what to
         // send again, so the key must not stay stuck.
         if (!stuckKeys.isEmpty()) stuckKeys.forEach(clients.publisher(true)::resumePublish);
+        failedKeys.addAll(stuckKeys);
         if (interrupted) Thread.currentThread().interrupt();
         return results;
     }
